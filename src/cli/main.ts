@@ -1,0 +1,56 @@
+/**
+ * The `failsim` command line. Each subcommand lives in its own module; this file wires them and turns
+ * user errors into one message on stderr and a non-zero exit code (never a stack trace).
+ */
+import { Command, CommanderError } from 'commander';
+import { UserError } from './errors.ts';
+import { addConformanceCommand } from './conformance-command.ts';
+
+export interface CommandContext {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  setExitCode: (code: number) => void;
+}
+
+export function buildProgram(ctx: CommandContext): Command {
+  const program = new Command();
+  program
+    .name('failsim')
+    .description(
+      'Deterministic discrete-event simulator for Istio/Envoy failover policies.\n' +
+        'Replays Envoy outlier detection and locality-priority load balancing exactly.',
+    )
+    .showHelpAfterError()
+    .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
+    .exitOverride();
+  addConformanceCommand(program, ctx);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[], ctx?: Partial<CommandContext>): Promise<number> {
+  let exitCode = 0;
+  const context: CommandContext = {
+    stdout: ctx?.stdout ?? ((t) => process.stdout.write(t)),
+    stderr: ctx?.stderr ?? ((t) => process.stderr.write(t)),
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed by commander.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UserError) {
+      context.stderr(`failsim: ${e.message}\n`);
+      return e.exitCode;
+    }
+    context.stderr(`failsim: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { RandomStream, ScriptedIntegers, rootStream } from '../../src/engine/random.ts';
+
+describe('random streams', () => {
+  it('is deterministic for the same key', () => {
+    const a = rootStream(42).fork('arrivals');
+    const b = rootStream(42).fork('arrivals');
+    const xs = Array.from({ length: 100 }, () => a.next());
+    const ys = Array.from({ length: 100 }, () => b.next());
+    expect(xs).toEqual(ys);
+  });
+
+  it('gives different sequences for different seeds and names', () => {
+    const a = rootStream(1).fork('x');
+    const b = rootStream(2).fork('x');
+    const c = rootStream(1).fork('y');
+    const xa = Array.from({ length: 8 }, () => a.next());
+    expect(xa).not.toEqual(Array.from({ length: 8 }, () => b.next()));
+    expect(xa).not.toEqual(Array.from({ length: 8 }, () => c.next()));
+  });
+
+  it('forked streams do not disturb each other', () => {
+    const root = rootStream(7);
+    const a1 = root.fork('a');
+    const first = [a1.next(), a1.next()];
+    const root2 = rootStream(7);
+    const b = root2.fork('b');
+    for (let i = 0; i < 1000; i++) b.next();
+    const a2 = root2.fork('a');
+    expect([a2.next(), a2.next()]).toEqual(first);
+  });
+
+  it('next() returns exact uint32 integers', () => {
+    const s = new RandomStream('ints');
+    for (let i = 0; i < 10_000; i++) {
+      const v = s.next();
+      expect(Number.isInteger(v)).toBe(true);
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThan(2 ** 32);
+    }
+  });
+
+  it('below(n) is uniform (chi-square, fixed seed)', () => {
+    const s = new RandomStream('chi');
+    const n = 10;
+    const counts = new Array(n).fill(0);
+    const draws = 100_000;
+    for (let i = 0; i < draws; i++) counts[s.below(n)]++;
+    const expected = draws / n;
+    const chi2 = counts.reduce((acc, c) => acc + (c - expected) ** 2 / expected, 0);
+    // 9 degrees of freedom: P(chi2 > 27.88) = 0.001.
+    expect(chi2).toBeLessThan(27.88);
+  });
+
+  it('exponential has the requested mean (within 4 standard errors)', () => {
+    const s = new RandomStream('exp');
+    const n = 200_000;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += s.exponential(5);
+    const se = 5 / Math.sqrt(n);
+    expect(Math.abs(sum / n - 5)).toBeLessThan(4 * se);
+  });
+
+  it('is stable across releases (golden prefix)', () => {
+    // Guards determinism across machines and refactors: changing the generator or key derivation
+    // changes every simulation result, so it must be a deliberate, visible change.
+    const s = rootStream(1).fork('golden');
+    expect([s.next(), s.next(), s.next()]).toEqual([2808736219, 1274136763, 2681275794]);
+  });
+
+  it('ScriptedIntegers replays then falls back', () => {
+    const s = new ScriptedIntegers([5, 6], 0);
+    expect([s.next(), s.next(), s.next()]).toEqual([5, 6, 0]);
+    expect(s.consumed).toBe(2);
+  });
+});
