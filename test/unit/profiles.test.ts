@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import {
+  OUTLIER_PROFILES,
+  outlierProfile,
+  outlierProfileIdForEnvoyMinor,
+  parseMinor,
+  resolveVersions,
+  semanticsForEnvoyMinor,
+} from '../../src/envoy/profiles.ts';
+import { maxEjectableHosts } from '../../src/envoy/outlier/capacity.ts';
+
+describe('semantics profiles', () => {
+  it('maps Envoy versions to the spec §9 profiles', () => {
+    const cases: Array<[string, string]> = [
+      ['1.16', 'pre-1.17'],
+      ['1.17', '1.17-1.21'],
+      ['1.18', '1.17-1.21'],
+      ['1.21.3', '1.17-1.21'],
+      ['1.22', '1.22-1.26'],
+      ['1.26', '1.22-1.26'],
+      ['1.27', '1.27'],
+      ['1.28', '1.28-1.30'],
+      ['1.30', '1.28-1.30'],
+      ['1.31', '1.31+'],
+      ['1.36', '1.31+'],
+    ];
+    for (const [envoy, profile] of cases) expect(resolveVersions({ envoy }).profile, envoy).toBe(profile);
+  });
+
+  it('maps Istio 1.N to Envoy 1.(N+8)', () => {
+    expect(resolveVersions({ istio: '1.10' })).toMatchObject({ envoyMinor: 18, istioMinor: 10, profile: '1.17-1.21' });
+    expect(resolveVersions({ istio: '1.20' })).toMatchObject({ envoyMinor: 28, profile: '1.28-1.30' });
+    expect(resolveVersions({ istio: '1.23' })).toMatchObject({ envoyMinor: 31, profile: '1.31+' });
+    expect(resolveVersions({ istio: '1.28' })).toMatchObject({ envoyMinor: 36, profile: '1.31+' });
+  });
+
+  it('defaults to the newest', () => {
+    expect(resolveVersions({}).profile).toBe('1.31+');
+    expect(resolveVersions({}).envoyMinor).toBe(semanticsForEnvoyMinor(36).envoyMinor);
+  });
+
+  it('rejects malformed and out-of-range versions with a readable message', () => {
+    expect(() => resolveVersions({ envoy: 'latest' })).toThrow(/not of the form 1\.N/);
+    expect(() => resolveVersions({ istio: '2.0' })).toThrow(/not of the form 1\.N/);
+    expect(() => resolveVersions({ envoy: '1.99' })).toThrow(/outside the supported range/);
+    expect(() => resolveVersions({ profile: '1.29' })).toThrow(/not one of/);
+    expect(parseMinor('v1.18.2')).toBe(18);
+  });
+
+  it('every profile id round-trips through its representative Envoy version', () => {
+    for (const id of OUTLIER_PROFILES) {
+      const r = resolveVersions({ profile: id });
+      expect(outlierProfileIdForEnvoyMinor(r.envoyMinor)).toBe(id);
+    }
+  });
+
+  it('EDF start-up changes at Envoy 1.30, inside the 1.28-1.30 outlier profile', () => {
+    expect(semanticsForEnvoyMinor(29).edfInit).toBe('legacy');
+    expect(semanticsForEnvoyMinor(30).edfInit).toBe('createWithPicks');
+    expect(semanticsForEnvoyMinor(29).outlier.id).toBe(semanticsForEnvoyMinor(30).outlier.id);
+  });
+});
+
+describe('ejection capacity (outlier spec §5.1 table)', () => {
+  const cap = (n: number, m: number, profile: (typeof OUTLIER_PROFILES)[number], always = false) =>
+    maxEjectableHosts(n, m, always, outlierProfile(profile));
+
+  it('2 hosts at the default 10%: none on strict profiles, one on legacy ones', () => {
+    expect(cap(2, 10, '1.28-1.30')).toBe(0);
+    expect(cap(2, 10, '1.31+')).toBe(0);
+    expect(cap(2, 10, '1.17-1.21')).toBe(1);
+    expect(cap(2, 10, '1.27')).toBe(1);
+    expect(cap(2, 10, '1.31+', true)).toBe(1);
+    // always_eject_one_host does not exist before 1.31.
+    expect(cap(2, 10, '1.28-1.30', true)).toBe(0);
+  });
+
+  it('matches the table for every rule', () => {
+    for (let n = 1; n <= 9; n++) {
+      expect(cap(n, 10, '1.22-1.26')).toBe(1);
+      expect(cap(n, 10, '1.27')).toBe(1);
+      expect(cap(n, 10, '1.28-1.30')).toBe(0);
+    }
+    expect(cap(15, 10, '1.22-1.26')).toBe(2);
+    expect(cap(15, 10, '1.28-1.30')).toBe(1);
+    expect(cap(3, 50, '1.22-1.26')).toBe(2);
+    expect(cap(3, 50, '1.31+')).toBe(1);
+    expect(cap(2, 1, '1.31+')).toBe(0);
+    expect(cap(2, 1, '1.22-1.26')).toBe(1);
+  });
+
+  it('strict capacity is floor(N·m/100) and legacy is ceil(N·m/100) (at least 1)', () => {
+    for (let n = 1; n <= 40; n++) {
+      for (const m of [1, 5, 10, 20, 33, 34, 50, 67, 99, 100]) {
+        expect(cap(n, m, '1.31+')).toBe(Math.floor((n * m) / 100 + 1e-9));
+        expect(cap(n, m, '1.22-1.26')).toBe(Math.min(n, Math.max(1, Math.ceil((n * m) / 100 - 1e-9))));
+      }
+    }
+  });
+});
