@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { EventQueue } from '../../src/engine/event-queue.ts';
+import { Kernel } from '../../src/engine/kernel.ts';
+
+interface Ev {
+  time: number;
+  seq: number;
+  kind: number;
+  a: number;
+  b: number;
+}
+
+function popAll(q: EventQueue): Ev[] {
+  const out: Ev[] = [];
+  while (q.pop()) out.push({ time: q.time, seq: -1, kind: q.kind, a: q.a, b: q.b });
+  return out;
+}
+
+describe('EventQueue', () => {
+  it('pops in time order and exposes the fields', () => {
+    const q = new EventQueue(4);
+    q.push(5, 1, 10, 20);
+    q.push(1, 2, 11, 21);
+    q.push(3, 3, 12, 22);
+    expect(q.size).toBe(3);
+    expect(q.peekTime()).toBe(1);
+    expect(q.pop()).toBe(true);
+    expect([q.time, q.kind, q.a, q.b]).toEqual([1, 2, 11, 21]);
+    expect(q.pop()).toBe(true);
+    expect([q.time, q.kind, q.a, q.b]).toEqual([3, 3, 12, 22]);
+    expect(q.pop()).toBe(true);
+    expect([q.time, q.kind, q.a, q.b]).toEqual([5, 1, 10, 20]);
+    expect(q.pop()).toBe(false);
+    expect(q.size).toBe(0);
+    expect(q.peekTime()).toBe(Infinity);
+  });
+
+  it('keeps equal times FIFO', () => {
+    const q = new EventQueue(2);
+    for (let i = 0; i < 50; i++) q.push(7, 0, i, -i);
+    q.push(6, 0, 999, 0);
+    const out = popAll(q);
+    expect(out[0].a).toBe(999);
+    expect(out.slice(1).map((e) => e.a)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('grows past its initial capacity by doubling and keeps every event', () => {
+    const q = new EventQueue(1);
+    const n = 5000;
+    for (let i = 0; i < n; i++) q.push((i * 7919) % 1000, i & 7, i, i * 2);
+    expect(q.size).toBe(n);
+    expect(q.capacity).toBe(8192);
+    const out = popAll(q);
+    expect(out.length).toBe(n);
+    let badOrder = 0;
+    let badPayload = 0;
+    for (let i = 0; i < n; i++) {
+      const c = out[i];
+      if (i > 0) {
+        const p = out[i - 1];
+        if (!(p.time < c.time || (p.time === c.time && p.a < c.a))) badOrder++;
+      }
+      // payloads travel with their event
+      if (c.b !== c.a * 2 || c.kind !== (c.a & 7) || c.time !== (c.a * 7919) % 1000) badPayload++;
+    }
+    expect(badOrder).toBe(0);
+    expect(badPayload).toBe(0);
+  });
+
+  it('stores payloads as signed 32-bit integers', () => {
+    const q = new EventQueue();
+    q.push(0, 3, -2147483648, 2147483647);
+    q.pop();
+    expect([q.kind, q.a, q.b]).toEqual([3, -2147483648, 2147483647]);
+  });
+
+  it('property: pops come out sorted by (time, seq) for pushes interleaved with pops', () => {
+    // op: [true, time] = push at a small integer time (many ties); [false, 0] = pop
+    const op = fc.oneof(
+      fc.tuple(fc.constant(true), fc.integer({ min: 0, max: 20 })),
+      fc.tuple(fc.constant(false), fc.constant(0)),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), fc.integer({ min: 1, max: 8 }), (ops, cap) => {
+        const q = new EventQueue(cap);
+        const model: Ev[] = [];
+        let seq = 0;
+        for (const [isPush, t] of ops) {
+          if (isPush) {
+            const e = { time: t, seq, kind: seq % 5, a: seq, b: -seq };
+            seq++;
+            q.push(e.time, e.kind, e.a, e.b);
+            model.push(e);
+          } else {
+            const ok = q.pop();
+            if (model.length === 0) {
+              if (ok) return false;
+              continue;
+            }
+            // model: earliest (time, seq)
+            let best = 0;
+            for (let i = 1; i < model.length; i++) {
+              const m = model[i];
+              const bm = model[best];
+              if (m.time < bm.time || (m.time === bm.time && m.seq < bm.seq)) best = i;
+            }
+            const want = model.splice(best, 1)[0];
+            if (!ok || q.time !== want.time || q.a !== want.a || q.b !== want.b || q.kind !== want.kind) return false;
+          }
+          if (q.size !== model.length) return false;
+        }
+        // drain: globally sorted by (time, seq)
+        let prev: Ev | undefined;
+        while (q.pop()) {
+          const cur = { time: q.time, seq: q.a, kind: q.kind, a: q.a, b: q.b };
+          if (prev && !(prev.time < cur.time || (prev.time === cur.time && prev.seq < cur.seq))) return false;
+          prev = cur;
+        }
+        return true;
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('property: fractional times drain in non-decreasing order with FIFO ties', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true }), { maxLength: 300 }),
+        (times) => {
+          const q = new EventQueue(1);
+          times.forEach((t, i) => q.push(t, 0, i, 0));
+          const expected = times.map((t, i) => ({ t, i })).sort((x, y) => x.t - y.t || x.i - y.i);
+          for (const e of expected) {
+            if (!q.pop() || q.time !== e.t || q.a !== e.i) return false;
+          }
+          return q.size === 0;
+        },
+      ),
+      { seed: 42, numRuns: 200 },
+    );
+  });
+});
+
+describe('Kernel', () => {
+  it('runUntil stops at the end time and leaves later events queued', () => {
+    const k = new Kernel();
+    const seen: [number, number, number][] = [];
+    k.scheduleAt(10, 1, 0, 0);
+    k.scheduleAt(20, 2, 0, 0);
+    k.scheduleAt(30, 3, 0, 0);
+    k.scheduleAt(40, 4, 0, 0);
+    const n = k.runUntil(30, (kind, a) => {
+      seen.push([k.now, kind, a]);
+    });
+    expect(n).toBe(2);
+    expect(seen).toEqual([
+      [10, 1, 0],
+      [20, 2, 0],
+    ]);
+    expect(k.now).toBe(30);
+    expect(k.pending).toBe(2);
+    // continuing processes the event at exactly 30 once
+    k.runUntil(35, (kind) => seen.push([k.now, kind, 0]));
+    expect(seen.at(-1)).toEqual([30, 3, 0]);
+    expect(k.pending).toBe(1);
+    expect(k.queue.peekTime()).toBe(40);
+  });
+
+  it('handlers can schedule more events; same-time events run FIFO; delay is relative to now', () => {
+    const k = new Kernel(2);
+    const log: string[] = [];
+    const PING = 0;
+    const ECHO = 1;
+    k.schedule(5, PING, 3, 0);
+    k.runUntil(100, (kind, a, b) => {
+      log.push(`${k.now}:${kind}:${a}:${b}`);
+      if (kind === PING && a > 0) {
+        k.schedule(0, ECHO, a, 1);
+        k.schedule(0, ECHO, a, 2);
+        k.schedule(10, PING, a - 1, 0);
+      }
+    });
+    expect(log).toEqual([
+      '5:0:3:0',
+      '5:1:3:1',
+      '5:1:3:2',
+      '15:0:2:0',
+      '15:1:2:1',
+      '15:1:2:2',
+      '25:0:1:0',
+      '25:1:1:1',
+      '25:1:1:2',
+      '35:0:0:0',
+    ]);
+    expect(k.now).toBe(100);
+    expect(k.pending).toBe(0);
+  });
+
+  it('rejects scheduling in the past or at NaN', () => {
+    const k = new Kernel();
+    k.runUntil(50, () => {});
+    expect(() => k.scheduleAt(49, 0, 0, 0)).toThrow(RangeError);
+    expect(() => k.schedule(Number.NaN, 0, 0, 0)).toThrow(RangeError);
+    expect(() => k.schedule(-1, 0, 0, 0)).toThrow(RangeError);
+  });
+
+  it('stop() ends the current run after the current event', () => {
+    const k = new Kernel();
+    for (let i = 1; i <= 5; i++) k.scheduleAt(i, i, 0, 0);
+    const n = k.runUntil(100, (kind) => {
+      if (kind === 2) k.stop();
+    });
+    expect(n).toBe(2);
+    expect(k.now).toBe(2);
+    expect(k.pending).toBe(3);
+  });
+
+  it('runUntil(Infinity) drains the queue and leaves now at the last event', () => {
+    const k = new Kernel();
+    k.scheduleAt(3, 0, 0, 0);
+    k.scheduleAt(8, 0, 0, 0);
+    expect(k.runUntil(Infinity, () => {})).toBe(2);
+    expect(k.now).toBe(8);
+  });
+});
