@@ -1,0 +1,53 @@
+/** Errors and warnings about user-written Istio resources, located in their file. */
+import type { IstioKind } from './schema.ts';
+
+/** Where a resource came from: file, 1-based document index, kind and name. */
+export interface SourceRef {
+  file: string;
+  document: number;
+  kind: IstioKind;
+  name: string;
+}
+
+export interface IstioWarning {
+  /** Stable machine-readable code, e.g. `unmodelled-field`, `no-outlier-detection`. */
+  code: string;
+  message: string;
+  /** Path inside the document, e.g. `spec.trafficPolicy.tls`. */
+  path?: string;
+  /** The same path as parts, relative to `spec`. */
+  pathParts?: (string | number)[];
+  file?: string;
+  document?: number;
+  /** `Kind/name`. */
+  resource?: string;
+  line?: number;
+}
+
+/** A problem Istio itself would reject; the message names file, document and path. */
+export class IstioConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IstioConfigError';
+  }
+}
+
+/** One line: `file: document N (Kind/name): path: message`. */
+export function formatWarning(w: IstioWarning): string {
+  const where: string[] = [];
+  if (w.file) where.push(w.file);
+  if (w.document !== undefined) where.push(`document ${w.document}${w.resource ? ` (${w.resource})` : ''}`);
+  if (w.path) where.push(w.path);
+  return `${where.length ? `${where.join(': ')}: ` : ''}${w.message} [${w.code}]`;
+}
+
+/** `spec.endpoints[0].locality` from path parts. */
+export function formatPath(path: readonly (string | number | symbol)[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out === '' ? String(p) : `.${String(p)}`;
+  }
+  return out;
+}
+

@@ -1,0 +1,84 @@
+/**
+ * The route retry policy Istio gives an outbound HTTP route (outlier spec §13.4, LB spec §9.3;
+ * pilot/pkg/networking/core/route/retry/retry.go): Istio's default per version, or the
+ * VirtualService's `retries` laid over that default.
+ */
+import type { RetryPolicyConfig } from '../envoy/cluster.ts';
+import { parseDurationMs } from '../config/durations.ts';
+import type { HttpRetry } from './schema.ts';
+
+/** Envoy's default retry back-off: 25 ms base; max defaults to 10 × base. */
+export const ENVOY_RETRY_BACKOFF_BASE_MS = 25;
+export const ENVOY_BACKOFF_MAX_FACTOR = 10;
+export const ISTIO_PREVIOUS_PRIORITIES_UPDATE_FREQUENCY = 2;
+
+/** Istio's default retry policy for Istio 1.`istioMinor` (DefaultPolicy). */
+export function defaultRetryPolicy(istioMinor: number, consistentHash = false): RetryPolicyConfig {
+  const retryOn = ['connect-failure', 'refused-stream', 'unavailable', 'cancelled'];
+  // ≤ 1.5 also retried resource-exhausted (removed in 1.6).
+  if (istioMinor <= 5) retryOn.push('resource-exhausted');
+  retryOn.push('retriable-status-codes');
+  return {
+    num_retries: 2,
+    retry_on: retryOn,
+    // EXCLUDE_UNSAFE_503_FROM_DEFAULT_RETRY (default true since 1.24; compatibility profiles ≤ 1.23 set false).
+    retriable_status_codes: istioMinor <= 23 ? [503] : [],
+    per_try_timeout_ms: 0,
+    // Consistent-hash routes drop the previous_hosts predicate (Istio ≥ 1.23).
+    previous_hosts_predicate: !(consistentHash && istioMinor >= 23),
+    // Istio 1.1 used 3; 5 since 1.2.
+    host_selection_retry_max_attempts: istioMinor <= 1 ? 3 : 5,
+    backoff_base_interval_ms: ENVOY_RETRY_BACKOFF_BASE_MS,
+    backoff_max_interval_ms: ENVOY_RETRY_BACKOFF_BASE_MS * ENVOY_BACKOFF_MAX_FACTOR,
+  };
+}
+
+/** retryOn text → (conditions, status codes): integers are status codes (parseRetryOn). */
+export function parseRetryOn(text: string): { retryOn: string[]; codes: number[] } {
+  const retryOn: string[] = [];
+  const codes: number[] = [];
+  for (const raw of text.split(',')) {
+    const s = raw.trim();
+    if (s === '') continue;
+    if (/^\d+$/.test(s)) codes.push(Number(s));
+    else retryOn.push(s);
+  }
+  return { retryOn, codes };
+}
+
+export interface RetryTranslation {
+  /** undefined: no retry policy (attempts ≤ 0). */
+  policy: RetryPolicyConfig | undefined;
+  ignored: { field: string; why: string }[];
+}
+
+/** ConvertPolicy: `retries` absent → default; attempts ≤ 0 → none; else overrides on the default. */
+export function translateRetries(retries: HttpRetry | undefined, istioMinor: number, consistentHash = false): RetryTranslation {
+  const ignored: { field: string; why: string }[] = [];
+  if (!retries) return { policy: defaultRetryPolicy(istioMinor, consistentHash), ignored };
+  const attempts = retries.attempts ?? 0;
+  if (attempts <= 0) return { policy: undefined, ignored };
+  const p = defaultRetryPolicy(istioMinor, consistentHash);
+  p.num_retries = attempts;
+  if (retries.retryOn !== undefined && retries.retryOn.trim() !== '') {
+    const { retryOn, codes } = parseRetryOn(retries.retryOn);
+    if (codes.length > 0 && !retryOn.includes('retriable-status-codes')) retryOn.push('retriable-status-codes');
+    p.retry_on = retryOn;
+    p.retriable_status_codes = codes;
+  }
+  if (retries.perTryTimeout !== undefined) p.per_try_timeout_ms = parseDurationMs(retries.perTryTimeout)!;
+  if (retries.retryRemoteLocalities) p.previous_priorities_update_frequency = ISTIO_PREVIOUS_PRIORITIES_UPDATE_FREQUENCY;
+  if (retries.retryIgnorePreviousHosts !== undefined) {
+    if (istioMinor >= 26) p.previous_hosts_predicate = retries.retryIgnorePreviousHosts && p.previous_hosts_predicate;
+    else ignored.push({ field: 'retryIgnorePreviousHosts', why: 'exists only since Istio 1.26' });
+  }
+  if (retries.backoff !== undefined) {
+    if (istioMinor >= 26) {
+      p.backoff_base_interval_ms = parseDurationMs(retries.backoff)!;
+      p.backoff_max_interval_ms = p.backoff_base_interval_ms * ENVOY_BACKOFF_MAX_FACTOR;
+    } else {
+      ignored.push({ field: 'backoff', why: 'exists only since Istio 1.26' });
+    }
+  }
+  return { policy: p, ignored };
+}
