@@ -1,1 +1,2 @@
 /** Imports every module that registers conformance categories (load-balancing.json). */
+import './istio-replay.ts';
