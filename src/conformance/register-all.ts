@@ -1,2 +1,3 @@
 /** Imports every module that registers conformance categories (load-balancing.json). */
 import './istio-replay.ts';
+import './outlier-max-ejection-replay.ts';
