@@ -1,0 +1,53 @@
+/**
+ * The one font every chart uses: DejaVu Sans from Debian's fonts-dejavu-core. Vega lays text out with
+ * widths measured from this file and resvg draws with the same file, so labels fit what is drawn and
+ * the PNG is the same on every machine (no system fonts are consulted).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FontMetrics } from './font-metrics.ts';
+
+export const CHART_FONT_FAMILY = 'DejaVu Sans';
+export const CHART_FONT_PACKAGE = 'fonts-dejavu-core';
+
+/** Where fonts-dejavu-core puts the faces. */
+export const CHART_FONT_DIR = '/usr/share/fonts/truetype/dejavu';
+
+/** Raised when the chart font is not installed; the message says which package provides it. */
+export class MissingChartFontError extends Error {
+  constructor(readonly path: string) {
+    super(
+      `chart font not found: ${path} (install the Debian package ${CHART_FONT_PACKAGE}: ` +
+        `apt-get install -y ${CHART_FONT_PACKAGE})`,
+    );
+    this.name = 'MissingChartFontError';
+  }
+}
+
+/** Paths of the regular and bold faces, checked to exist. */
+export function chartFontFiles(dir: string = CHART_FONT_DIR): [regular: string, bold: string] {
+  const files: [string, string] = [join(dir, 'DejaVuSans.ttf'), join(dir, 'DejaVuSans-Bold.ttf')];
+  for (const file of files) {
+    if (!existsSync(file)) throw new MissingChartFontError(file);
+  }
+  return files;
+}
+
+export interface ChartFontMetrics {
+  regular: FontMetrics;
+  bold: FontMetrics;
+}
+
+let loaded: ChartFontMetrics | undefined;
+
+/** Advance-width tables of both faces, read once per process. */
+export function chartFontMetrics(): ChartFontMetrics {
+  if (!loaded) {
+    const [regular, bold] = chartFontFiles();
+    loaded = {
+      regular: new FontMetrics(readFileSync(regular)),
+      bold: new FontMetrics(readFileSync(bold)),
+    };
+  }
+  return loaded;
+}
