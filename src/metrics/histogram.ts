@@ -1,0 +1,121 @@
+/**
+ * A log-linear latency histogram on one Float64Array (HDR-style), constant memory whatever the
+ * number of values. Choice measured against hdr-histogram-js in experiments/perf/histogram.md.
+ *
+ * Values are milliseconds, recorded at 1 µs resolution: x = ⌊ms·1000⌋ µs.
+ * - x < 256: one bucket per microsecond (exact).
+ * - x ≥ 256: with m = ⌊log₂ x⌋, 128 buckets per power of two, bucket width 2^(m−7); the relative
+ *   width is at most 1/128, and the midpoint reported is within 1/256 (0.4 %) of every value in it.
+ * - x ≥ 2^32 µs (≈ 71.6 min) or Infinity: an overflow bucket (percentiles landing there are Infinity).
+ * Exact count, sum, min and max are kept alongside.
+ */
+
+const LINEAR_LIMIT = 256; // µs values below this are their own bucket
+const SUB_BUCKETS = 128; // per power of two above it
+const TOP_BIT_MIN = 8; // log2(LINEAR_LIMIT)
+const TOP_BIT_MAX = 31;
+const BUCKETS = LINEAR_LIMIT + (TOP_BIT_MAX - TOP_BIT_MIN + 1) * SUB_BUCKETS; // 3328
+const OVERFLOW = BUCKETS;
+const MAX_TRACKED_US = 4294967296; // 2^32
+
+/** Bucket index of a value in µs (integer ≥ 0). */
+function bucketOf(us: number): number {
+  if (us < LINEAR_LIMIT) return us;
+  if (us >= MAX_TRACKED_US) return OVERFLOW;
+  const top = 31 - Math.clz32(us);
+  const sub = us >>> (top - 7); // in [128, 255]
+  return LINEAR_LIMIT + (top - TOP_BIT_MIN) * SUB_BUCKETS + (sub - SUB_BUCKETS);
+}
+
+/** Lowest µs value of a bucket and its width in µs. */
+function bucketLowUs(index: number): number {
+  if (index < LINEAR_LIMIT) return index;
+  const k = index - LINEAR_LIMIT;
+  const top = TOP_BIT_MIN + Math.floor(k / SUB_BUCKETS);
+  const sub = SUB_BUCKETS + (k % SUB_BUCKETS);
+  return sub * 2 ** (top - 7);
+}
+
+function bucketWidthUs(index: number): number {
+  if (index < LINEAR_LIMIT) return 1;
+  const top = TOP_BIT_MIN + Math.floor((index - LINEAR_LIMIT) / SUB_BUCKETS);
+  return 2 ** (top - 7);
+}
+
+export interface LatencySummary {
+  count: number;
+  /** null when nothing was recorded. Infinity when the value lies beyond the tracked range (≈71 min). */
+  mean: number | null;
+  min: number | null;
+  max: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  p999: number | null;
+}
+
+export class LatencyHistogram {
+  readonly counts = new Float64Array(BUCKETS + 1);
+  count = 0;
+  /** Sum of finite values (ms). */
+  sum = 0;
+  min = Infinity;
+  max = -Infinity;
+
+  /** Records one value in ms. Negative values count as 0; NaN is ignored. Allocation-free. */
+  record(ms: number): void {
+    if (!(ms >= 0)) {
+      if (ms !== ms) return; // NaN
+      ms = 0;
+    }
+    const us = Math.floor(ms * 1000);
+    this.counts[bucketOf(us)]++;
+    this.count++;
+    if (ms !== Infinity) this.sum += ms;
+    if (ms < this.min) this.min = ms;
+    if (ms > this.max) this.max = ms;
+  }
+
+  /**
+   * The q-quantile (q in [0, 1]) by nearest rank: the value of rank ⌈q·n⌉ (at least 1), reported as
+   * the midpoint of its bucket clamped to [min, max]. null when empty.
+   */
+  percentile(q: number): number | null {
+    if (this.count === 0) return null;
+    const rank = Math.max(1, Math.ceil(q * this.count - 1e-9));
+    let seen = 0;
+    for (let i = 0; i <= BUCKETS; i++) {
+      seen += this.counts[i];
+      if (seen >= rank) {
+        if (i === OVERFLOW) return this.max === Infinity ? Infinity : this.max;
+        const mid = (bucketLowUs(i) + bucketWidthUs(i) / 2) / 1000;
+        const value = i < LINEAR_LIMIT ? bucketLowUs(i) / 1000 : mid;
+        return Math.min(this.max, Math.max(this.min, value));
+      }
+    }
+    return this.max;
+  }
+
+  /** Adds another histogram's counts (shards, replications). */
+  merge(other: LatencyHistogram): void {
+    for (let i = 0; i <= BUCKETS; i++) this.counts[i] += other.counts[i];
+    this.count += other.count;
+    this.sum += other.sum;
+    if (other.min < this.min) this.min = other.min;
+    if (other.max > this.max) this.max = other.max;
+  }
+
+  summary(): LatencySummary {
+    const empty = this.count === 0;
+    return {
+      count: this.count,
+      mean: empty ? null : this.max === Infinity ? Infinity : this.sum / this.count,
+      min: empty ? null : this.min,
+      max: empty ? null : this.max,
+      p50: this.percentile(0.5),
+      p90: this.percentile(0.9),
+      p99: this.percentile(0.99),
+      p999: this.percentile(0.999),
+    };
+  }
+}
