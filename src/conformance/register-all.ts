@@ -1,3 +1,4 @@
 /** Imports every module that registers conformance categories (load-balancing.json). */
 import './istio-replay.ts';
 import './outlier-max-ejection-replay.ts';
+import './lb-replay.ts';
