@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.ts';
 import { addConformanceCommand } from './conformance-command.ts';
+import { addExplainCommand } from './explain-command.ts';
 
 export interface CommandContext {
   stdout: (text: string) => void;
@@ -24,6 +25,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .exitOverride();
   addConformanceCommand(program, ctx);
+  addExplainCommand(program, ctx);
   return program;
 }
 
