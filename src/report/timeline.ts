@@ -152,11 +152,14 @@ export function timelineSpec(data: TimelineData): VegaLiteSpec {
   } as VegaLiteSpec;
 }
 
-/** Top of the error-rate axis: the highest rate seen, or 1% when there were no errors at all. */
+/**
+ * Top of the error-rate axis: a little above the highest rate seen (so a flat line does not hide in
+ * the frame), at most 100%, or 1% when there were no errors at all.
+ */
 function errorRateTop(rates: (number | null)[]): number {
   let top = 0;
   for (const r of rates) if (r !== null && r > top) top = r;
-  return top > 0 ? Math.min(top, 1) : 0.01;
+  return top > 0 ? Math.min(top * 1.05, 1) : 0.01;
 }
 
 /** Enough decimals that ~5 ticks up to `top` print as distinct percentages (0.02%, not 0%). */
