@@ -3,16 +3,13 @@
  * (envoy.data.cluster.v3.OutlierEjectionType: the numeric values are the proto enum's, so the event
  * log can print names from one table).
  */
+import { OutlierResult } from './result-codes.ts';
 
-/** `Upstream::Outlier::Result` (spec §2). Values are arbitrary but stable. */
-export const Result = {
-  LOCAL_ORIGIN_CONNECT_SUCCESS: 0,
-  LOCAL_ORIGIN_CONNECT_SUCCESS_FINAL: 1,
-  LOCAL_ORIGIN_CONNECT_FAILED: 2,
-  LOCAL_ORIGIN_TIMEOUT: 3,
-  EXT_ORIGIN_REQUEST_SUCCESS: 4,
-  EXT_ORIGIN_REQUEST_FAILED: 5,
-} as const;
+/**
+ * `Upstream::Outlier::Result` (spec §2). The numbers live in result-codes.ts, shared with the router
+ * (src/envoy/router), so both sides agree by construction.
+ */
+export const Result = OutlierResult;
 export type ResultCode = (typeof Result)[keyof typeof Result];
 
 export const LOCAL_ORIGIN_CONNECT_SUCCESS = Result.LOCAL_ORIGIN_CONNECT_SUCCESS;
