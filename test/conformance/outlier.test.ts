@@ -29,13 +29,15 @@ describe('outlier-detection.json', () => {
     expect(r!.differences).toEqual([]);
   });
 
-  it.each(doc.sr_math_vectors.map((v: any) => [v.id]))('SR math %s', (id) => {
+  const srIds: Array<[string]> = doc.sr_math_vectors.map((v: any) => [v.id]);
+  it.each(srIds)('SR math %s', (id) => {
     const r = find(`sr_math:${id}`);
     expect(r).toBeDefined();
     expect(r!.differences).toEqual([]);
   });
 
-  it.each(doc.config_vectors.map((v: any, i: number) => [i, v.source]))('config vector %i (%s)', (i) => {
+  const configCases: Array<[number, string]> = doc.config_vectors.map((v: any, i: number) => [i, String(v.source)]);
+  it.each(configCases)('config vector %i (%s)', (i) => {
     const r = results.find((x) => x.vector.startsWith(`config:config_vectors[${i}]`));
     expect(r).toBeDefined();
     expect(r!.differences).toEqual([]);

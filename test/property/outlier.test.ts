@@ -46,7 +46,7 @@ const scenarioArb = fc.record({
   jitter: fc.integer({ min: 0, max: 5_000 }),
   seed: fc.nat(),
 });
-type Scenario = fc.RecordValue<typeof scenarioArb> extends infer T ? T : never;
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 function makeDetector(sc: Scenario): { d: OutlierDetector; log: OutlierEventLog; profile: OutlierProfile; config: OutlierConfig } {
   const profile = semanticsForOutlierProfile(sc.profile as OutlierProfileId).outlier;
