@@ -186,28 +186,34 @@ export function computeIncidents(series: RunSeries, log: EjectionLog, settings: 
     const bFrom = Math.floor(from / B);
     const preFaultShare = bFrom > 0 ? share(Math.max(0, bFrom - Wf), bFrom) : null;
 
-    // Failback: windows of buckets starting at or after `until`, until the next fault begins.
+    // Failback: the earliest bucket boundary c ≥ until from which every window of attempts that
+    // starts at or after c (up to Wf buckets long: [max(c, j − Wf), j)) has the faulted share
+    // within tolerance of the baseline, up to the next fault or the run's end. Windows without
+    // attempts neither confirm nor break it; at least one attempt after c is needed.
     let failbackMs: number | null = null;
     if (preFaultShare !== null) {
       const bUntil = Math.ceil(until / B);
       let nextFrom = Infinity;
       for (const other of windows) if (other !== win && other.fromMs >= until && other.fromMs < nextFrom) nextFrom = other.fromMs;
       const jLimit = Math.min(nb, Math.floor(nextFrom / B));
-      let candidate = -1;
-      let lastWithDataWithin = false;
-      let sawData = false;
-      for (let j = jLimit; j >= bUntil + 1; j--) {
-        const s = share(Math.max(bUntil, j - Wf), j);
-        if (s === null) continue; // no attempts: neither confirms nor breaks
-        const within = Math.abs(s - preFaultShare) <= settings.failback.toleranceShare + 1e-12;
-        if (!sawData) {
-          sawData = true;
-          lastWithDataWithin = within;
+      const tol = settings.failback.toleranceShare + 1e-12;
+      const ok = (lo: number, hi: number) => {
+        const sh = share(lo, hi);
+        return sh === null || Math.abs(sh - preFaultShare) <= tol;
+      };
+      // fullOk[j]: every full window [j' − Wf, j') with j ≤ j' ≤ jLimit is fine.
+      const fullOk = new Uint8Array(jLimit + 2);
+      fullOk[jLimit + 1] = 1;
+      for (let j = jLimit; j >= 0; j--) fullOk[j] = fullOk[j + 1] && (j - Wf < bUntil || ok(j - Wf, j)) ? 1 : 0;
+      for (let c = bUntil; c < jLimit; c++) {
+        if (share(c, jLimit) === null) break; // no attempts after c (nor after any later c)
+        let good = c + Wf > jLimit || fullOk[c + Wf] === 1;
+        for (let j = c + 1; good && j < c + Wf && j <= jLimit; j++) good = ok(c, j);
+        if (good) {
+          failbackMs = tau(c) - until;
+          break;
         }
-        if (!within) break;
-        candidate = j;
       }
-      if (sawData && lastWithDataWithin && candidate >= 0) failbackMs = tau(candidate) - until;
     }
 
     // Requests and errors in the buckets overlapping [from, until).
