@@ -637,9 +637,11 @@ function replayZoneAware(vector: any): string[] {
   const localMarker = /\s*\(local\)\s*$/;
   const upstreamHasLocal = upstreamNames.length > 0 && localMarker.test(upstreamNames[0]);
   const upstreamKeys = upstreamNames.map((s) => s.replace(localMarker, ''));
-  const ownLocality: string | undefined = input.local_locality ?? (upstreamHasLocal ? upstreamKeys[0] : undefined);
-  // The local cluster's buckets: Envoy's own locality first, then the rest in order.
+  // The local cluster's buckets: Envoy's own locality first, then the rest in order. Envoy's own
+  // locality is the upstream's "(local)" one, or else the first local-cluster locality (the vectors
+  // list the local cluster with Envoy's locality first, as HostsPerLocality does).
   const localNames: string[] = input.local_localities ?? [];
+  const ownLocality: string | undefined = input.local_locality ?? (upstreamHasLocal ? upstreamKeys[0] : localNames[0]);
   const localCounts: number[] = input.local_hosts ?? [];
   const order = localNames.map((_, i) => i);
   const ownIndex = ownLocality === undefined ? -1 : localNames.indexOf(ownLocality);
