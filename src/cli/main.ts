@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.ts';
 import { addConformanceCommand } from './conformance-command.ts';
+import { addRunCommand } from './run-command.ts';
 import { addExplainCommand } from './explain-command.ts';
 
 export interface CommandContext {
@@ -24,6 +25,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .showHelpAfterError()
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .exitOverride();
+  addRunCommand(program, ctx);
   addConformanceCommand(program, ctx);
   addExplainCommand(program, ctx);
   return program;

@@ -1,0 +1,134 @@
+/**
+ * The files `failsim run --out DIR` writes: summary.json, timeseries.csv, one Envoy outlier event
+ * log per sidecar (events/<proxy>.jsonl, Envoy's OutlierDetectionEvent JSON lines, as each sidecar's
+ * own event log would be), events.jsonl (all of them in time order, each tagged with its proxy), and
+ * the timeline chart (timeline.svg, timeline.png).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { localityKey } from '../envoy/cluster.ts';
+import { formatEnvoyEvent, type OutlierEvent } from '../envoy/outlier/event-log.ts';
+import { writeTimeline, type TimelineData } from '../report/timeline.ts';
+import type { RunSummary } from './summary.ts';
+import type { Simulation } from './simulation.ts';
+
+function locText(l: { region: string; zone: string; subzone: string }): string {
+  return localityKey(l).replace(/\/+$/, '');
+}
+
+export function proxyName(sim: Simulation, proxy: number): string {
+  const p = sim.proxies[proxy];
+  const g = p.group;
+  const first = sim.proxies.findIndex((q) => q.group === g);
+  return `clients${g.index}-sidecar${proxy - first}`;
+}
+
+/** The per-bucket series as CSV: one row per bucket. */
+export function timeseriesCsv(sim: Simulation): string {
+  const s = sim.series;
+  const eps = sim.model.endpoints;
+  const header = ['time_s', 'requests', 'failures', 'error_rate'];
+  for (const e of eps) header.push(`attempts:${e.address}`);
+  for (const e of eps) header.push(`attempt_failures:${e.address}`);
+  for (const e of eps) header.push(`ejected_proxies_max:${e.address}`);
+  const lines = [header.join(',')];
+  const n = eps.length;
+  for (let b = 0; b < s.bucketCount; b++) {
+    const row: (string | number)[] = [(b * s.bucketMs) / 1000, s.requests[b], s.failures[b]];
+    row.push(s.requests[b] > 0 ? s.failures[b] / s.requests[b] : '');
+    for (let e = 0; e < n; e++) row.push(s.attempts[b * n + e]);
+    for (let e = 0; e < n; e++) row.push(s.attemptFailures[b * n + e]);
+    for (let e = 0; e < n; e++) row.push(s.ejectedProxiesMax[b * n + e]);
+    lines.push(row.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function timelineData(sim: Simulation, summary: RunSummary): TimelineData {
+  const s = sim.series;
+  const eps = sim.model.endpoints;
+  const n = eps.length;
+  const times: number[] = [];
+  const errorRate: (number | null)[] = [];
+  const localities = [...new Set(eps.map((e) => locText(e.locality)))].sort();
+  const share: Record<string, (number | null)[]> = {};
+  for (const l of localities) share[l] = [];
+  for (let b = 0; b < s.bucketCount; b++) {
+    times.push(b * s.bucketMs);
+    errorRate.push(s.requests[b] > 0 ? s.failures[b] / s.requests[b] : null);
+    let total = 0;
+    for (let e = 0; e < n; e++) total += s.attempts[b * n + e];
+    const per: Record<string, number> = {};
+    for (let e = 0; e < n; e++) {
+      const l = locText(eps[e].locality);
+      per[l] = (per[l] ?? 0) + s.attempts[b * n + e];
+    }
+    for (const l of localities) share[l].push(total > 0 ? per[l] / total : null);
+  }
+  return {
+    title: `${summary.scenario} — Envoy ${summary.profile.envoy}${summary.profile.istio ? ` (Istio ${summary.profile.istio})` : ''}, profile ${summary.profile.outlier}`,
+    bucketMs: s.bucketMs,
+    times,
+    clientErrorRate: errorRate,
+    trafficShareByLocality: share,
+    ejections: sim.ejectionIntervals.map((i) => ({
+      host: eps[i.endpoint].address,
+      proxy: proxyName(sim, i.proxy),
+      fromMs: i.fromMs,
+      untilMs: i.untilMs,
+    })),
+    faults: sim.world.faults.windows.map((w) => ({
+      label: `${w.kind} ${Array.from(w.endpoints, (e) => eps[e].address).join(', ')}`,
+      fromMs: w.fromMs,
+      untilMs: w.untilMs,
+    })),
+    durationMs: sim.scenario.durationMs,
+  };
+}
+
+/** Envoy event-log lines per proxy, in time order. */
+function eventLines(sim: Simulation): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const e of sim.outlierEvents) {
+    const proxy = sim.proxies[e.proxy];
+    const address = sim.model.endpoints[e.endpoint].address;
+    const cluster = proxy.group.cluster;
+    const port = cluster.endpoints.find((x) => x.address === address)?.port ?? 0;
+    const ev: OutlierEvent = {
+      t: e.t,
+      action: e.action,
+      slot: 0,
+      host: address,
+      type: e.type,
+      enforced: e.enforced,
+      numEjections: e.numEjections,
+      msSinceLastAction: e.msSinceLastAction,
+    };
+    const line = formatEnvoyEvent(ev, { clusterName: cluster.name, upstreamUrl: (h) => `${h}:${port}` });
+    let list = out.get(e.proxy);
+    if (list === undefined) out.set(e.proxy, (list = []));
+    list.push(line);
+  }
+  return out;
+}
+
+export async function writeRunOutputs(dir: string, sim: Simulation, summary: RunSummary, summaryJson: string): Promise<void> {
+  mkdirSync(join(dir, 'events'), { recursive: true });
+  writeFileSync(join(dir, 'summary.json'), summaryJson);
+  writeFileSync(join(dir, 'timeseries.csv'), timeseriesCsv(sim));
+  const perProxy = eventLines(sim);
+  const all: string[] = [];
+  for (let p = 0; p < sim.proxies.length; p++) {
+    const lines = perProxy.get(p) ?? [];
+    writeFileSync(join(dir, 'events', `${proxyName(sim, p)}.jsonl`), lines.length ? `${lines.join('\n')}\n` : '');
+  }
+  // events.jsonl: every sidecar's records in time order, each wrapped with the sidecar's name.
+  const indexInProxy = new Map<number, number>();
+  for (const e of sim.outlierEvents) {
+    const k = indexInProxy.get(e.proxy) ?? 0;
+    indexInProxy.set(e.proxy, k + 1);
+    all.push(`{"proxy":${JSON.stringify(proxyName(sim, e.proxy))},"event":${perProxy.get(e.proxy)![k]}}`);
+  }
+  writeFileSync(join(dir, 'events.jsonl'), all.length ? `${all.join('\n')}\n` : '');
+  await writeTimeline(dir, timelineData(sim, summary));
+}

@@ -1,0 +1,621 @@
+/**
+ * One simulation run: the world (endpoints, faults, traffic) driving one Envoy per client sidecar.
+ *
+ * A request's way through (DESIGN.md): arrival at a sidecar → its load balancer picks a host
+ * (priority, locality, host; host-selection retries on retries) → the world decides the attempt's
+ * outcome from the endpoint's state at that time → the attempt ends (response, failure, per-try
+ * timeout) → the result is reported to that sidecar's outlier detector (which may eject: the load
+ * balancer recomputes) → the router retries (back-off) or the request finishes → metrics.
+ *
+ * Everything Envoy does is done by src/envoy (detector, load balancer, retry state); this file only
+ * moves time forward and wires them. The per-request path allocates nothing: requests live in
+ * typed-array slots with pooled RetryState objects, events are (time, kind, a, b) numbers.
+ */
+import { Kernel } from '../engine/kernel.ts';
+import { RandomStream, rootStream } from '../engine/random.ts';
+import { PickContext, ClusterLoadBalancer } from '../envoy/lb/cluster-lb.ts';
+import { PreviousPrioritiesRetryPriority } from '../envoy/lb/retry-priority.ts';
+import { OutlierDetector } from '../envoy/outlier/detector.ts';
+import type { OutlierEventSink } from '../envoy/outlier/event-log.ts';
+import type { EjectionTypeCode } from '../envoy/outlier/types.ts';
+import {
+  AttemptOutcome,
+  clientSeesReset,
+  clientStatus,
+  reportAttemptFailure,
+  reportPoolReady,
+  reportResponseHeaders,
+  TIMEOUT_RESPONSE_CODE,
+} from '../envoy/router/outcomes.ts';
+import { compileRetryPolicy, type RetryPolicy } from '../envoy/router/retry-policy.ts';
+import { RetryState, RetryStatus } from '../envoy/router/retry-state.ts';
+import { EjectionLog } from '../metrics/incidents.ts';
+import { RunSeries } from '../metrics/time-series.ts';
+import type { Scenario } from '../config/scenario.ts';
+import {
+  buildEndpointWorld,
+  newAttemptDecision,
+  OUTCOME_BLACKHOLE,
+  OUTCOME_CONNECT_REFUSED,
+  OUTCOME_CONNECT_TIMEOUT,
+  OUTCOME_HTTP_ERROR,
+  OUTCOME_RESET,
+  type EndpointWorld,
+} from '../world/attempt.ts';
+import { buildArrivalProcesses, type ArrivalProcess } from '../world/traffic.ts';
+import type { ClientGroupModel, RunModel } from './model.ts';
+
+// Event kinds.
+const EV_ARRIVAL = 0;
+const EV_ATTEMPT_END = 1;
+const EV_RETRY = 2;
+const EV_ROUTE_TIMEOUT = 3;
+const EV_TICK = 4;
+const EV_RUN_POSTS = 5;
+
+/** A retry policy that never retries: requests of clusters without one use it. */
+const NO_RETRY_POLICY: RetryPolicy = compileRetryPolicy({
+  num_retries: 0,
+  retry_on: [],
+  retriable_status_codes: [],
+  per_try_timeout_ms: 0,
+  previous_hosts_predicate: false,
+  host_selection_retry_max_attempts: 0,
+  backoff_base_interval_ms: 25,
+  backoff_max_interval_ms: 250,
+});
+
+/** One ejection interval of one host in one proxy (for the timeline and events). */
+export interface EjectionInterval {
+  proxy: number;
+  endpoint: number;
+  fromMs: number;
+  /** null: still ejected when the run ended. */
+  untilMs: number | null;
+}
+
+/** Streamed outlier events (Envoy's event-log records), with the proxy that produced them. */
+export interface ProxyOutlierEvent {
+  proxy: number;
+  t: number;
+  action: 'EJECT' | 'UNEJECT';
+  endpoint: number;
+  type: EjectionTypeCode | undefined;
+  enforced: boolean;
+  numEjections: number;
+  msSinceLastAction: number | undefined;
+}
+
+export interface SimulationOptions {
+  /** Keep per-host ejection intervals and outlier events (for --out); bounded by `eventLimit`. */
+  recordEvents?: boolean;
+  eventLimit?: number;
+  /** Called every `progressEveryMs` of simulated time with the current time (progress bars). */
+  onProgress?: (simulatedMs: number) => void;
+  progressEveryMs?: number;
+}
+
+/** One client sidecar: its own detector, load balancer, tick phase and counters. */
+class Proxy {
+  readonly detector: OutlierDetector | undefined;
+  readonly lb: ClusterLoadBalancer;
+  readonly ctx = new PickContext();
+  /** previous_hosts predicate scratch (1 = reject), set and cleared around each retry pick. */
+  readonly reject: Uint8Array;
+  postsScheduled = false;
+  /** Per host: when the current ejection began (NaN when not ejected). */
+  readonly ejectedSince: Float64Array;
+  ejectedNow = 0;
+
+  constructor(
+    readonly index: number,
+    readonly group: ClientGroupModel,
+    readonly semantics: RunModel['versions']['semantics'],
+    root: RandomStream,
+    ejectionDelayMs: number,
+  ) {
+    const n = group.cluster.endpoints.length;
+    this.lb = new ClusterLoadBalancer(group.cluster, semantics, group.spec.locality, root.fork(`proxy/${index}/lb`));
+    this.reject = new Uint8Array(n);
+    this.ejectedSince = new Float64Array(n).fill(NaN);
+    if (group.outlier !== undefined) {
+      const d = new OutlierDetector({
+        config: group.outlier,
+        profile: semantics.outlier,
+        random: root.fork(`proxy/${index}/outlier`),
+        dispatch: ejectionDelayMs > 0 ? 'deferred' : 'inline',
+      });
+      for (let h = 0; h < n; h++) {
+        const slot = d.addHost(0, group.cluster.endpoints[h].address);
+        if (slot !== h) throw new Error('outlier detector slots must follow the cluster host order');
+      }
+      this.detector = d;
+    }
+  }
+}
+
+export class Simulation {
+  readonly kernel = new Kernel(4096);
+  readonly series: RunSeries;
+  readonly ejectionLog: EjectionLog;
+  readonly world: EndpointWorld;
+  readonly proxies: Proxy[] = [];
+  readonly ejectionIntervals: EjectionInterval[] = [];
+  readonly outlierEvents: ProxyOutlierEvent[] = [];
+  droppedEvents = 0;
+
+  // Totals (client view after retries, and upstream attempts).
+  requestsStarted = 0;
+  requestsFinished = 0;
+  requestsFailed = 0;
+  attempts = 0;
+  noHealthyUpstream = 0;
+  retries = 0;
+  routeTimeouts = 0;
+  readonly attemptsByEndpoint: Float64Array;
+  readonly failedAttemptsByEndpoint: Float64Array;
+  /** Attempts by the priority the picked host has in its proxy's cluster. */
+  attemptsByPriority: Float64Array = new Float64Array(8);
+  /** Most (proxy, host) ejections in force at once. */
+  maxConcurrentEjections = 0;
+  private ejectedTotal = 0;
+
+  private readonly arrivals: ArrivalProcess[];
+  private readonly groupFirstProxy: Int32Array;
+  private readonly attemptRng: RandomStream[];
+  private readonly decision = newAttemptDecision();
+  private readonly durationMs: number;
+  private readonly recordEvents: boolean;
+  private readonly eventLimit: number;
+
+  // Request slots.
+  private capacity = 0;
+  private freeList = new Int32Array(0);
+  private freeCount = 0;
+  private reqProxy = new Int32Array(0);
+  private reqStart = new Float64Array(0);
+  /** Bumped when a request finishes: stale retry / route-timeout events compare against it. */
+  private reqGen = new Int32Array(0);
+  /** Bumped per attempt: a stale attempt-end event compares against it. */
+  private reqAttemptSeq = new Int32Array(0);
+  private reqHost = new Int32Array(0);
+  private reqOutcome = new Int32Array(0);
+  private reqStatus = new Int32Array(0);
+  private reqConnected = new Uint8Array(0);
+  /** Hosts attempted by the request (up to maxAttempts), for the previous_hosts scratch. */
+  private reqTried = new Int32Array(0);
+  private reqTriedCount = new Int32Array(0);
+  private retryStates: RetryState[] = [];
+  private retryPriorities: (PreviousPrioritiesRetryPriority | null)[] = [];
+  private readonly maxAttempts: number;
+
+  constructor(
+    readonly model: RunModel,
+    readonly scenario: Scenario,
+    options: SimulationOptions = {},
+  ) {
+    const root = rootStream(scenario.seed);
+    this.durationMs = scenario.durationMs;
+    this.recordEvents = options.recordEvents ?? false;
+    this.eventLimit = options.eventLimit ?? 1_000_000;
+    const nE = model.endpoints.length;
+    this.series = new RunSeries(scenario.durationMs, scenario.metrics.bucketMs, nE);
+    this.world = buildEndpointWorld(scenario, model.endpoints, root.fork('world'));
+    // Ejections landing within one detector interval after a fault still belong to it.
+    const grace = Math.max(0, ...model.groups.map((g) => g.outlier?.interval_ms ?? 0)) + scenario.proxy.ejectionDelayMs;
+    this.attemptsByEndpoint = new Float64Array(nE);
+    this.failedAttemptsByEndpoint = new Float64Array(nE);
+    this.attemptRng = model.endpoints.map((_, e) => root.fork(`world/endpoint/${e}/attempts`));
+    this.arrivals = buildArrivalProcesses(scenario.clients, scenario.durationMs, root);
+    this.groupFirstProxy = new Int32Array(model.groups.length);
+    let maxAttempts = 1;
+    let maxPriorities = 1;
+    for (const g of model.groups) {
+      this.groupFirstProxy[g.index] = this.proxies.length;
+      maxAttempts = Math.max(maxAttempts, (g.retryPolicy?.numRetries ?? 0) + 1);
+      for (let r = 0; r < g.spec.replicas; r++) {
+        const p = new Proxy(this.proxies.length, g, model.versions.semantics, root, scenario.proxy.ejectionDelayMs);
+        this.proxies.push(p);
+        maxPriorities = Math.max(maxPriorities, p.lb.priorityCount);
+      }
+    }
+    this.attemptsByPriority = new Float64Array(maxPriorities);
+    this.maxAttempts = maxAttempts;
+    this.ejectionLog = new EjectionLog(this.world.faults.windows, this.proxies.length, grace);
+    this.growSlots(1024);
+
+    for (const proxy of this.proxies) this.wireDetector(proxy, root);
+    for (let g = 0; g < this.arrivals.length; g++) this.scheduleArrival(g);
+    this.progress = options.onProgress;
+    this.progressEveryMs = options.progressEveryMs ?? 10_000;
+  }
+
+  private readonly progress: ((ms: number) => void) | undefined;
+  private readonly progressEveryMs: number;
+
+  /** Runs to the scenario's duration. Requests still in flight then are reported as such. */
+  run(): void {
+    const end = this.durationMs;
+    const handler = (kind: number, a: number, b: number): void => this.handle(kind, a, b);
+    if (this.progress === undefined) {
+      this.kernel.runUntil(end, handler);
+    } else {
+      for (let t = this.progressEveryMs; ; t += this.progressEveryMs) {
+        const stop = Math.min(t, end);
+        this.kernel.runUntil(stop, handler);
+        this.progress(stop);
+        if (stop >= end) break;
+      }
+    }
+    this.finish(end);
+  }
+
+  get requestsInFlight(): number {
+    return this.requestsStarted - this.requestsFinished;
+  }
+
+  // ------------------------------------------------------------------ wiring
+
+  private wireDetector(proxy: Proxy, root: RandomStream): void {
+    const d = proxy.detector;
+    if (d === undefined) return;
+    const hostToEndpoint = proxy.group.hostToEndpoint;
+    d.addListener((slot, ejected, now) => {
+      proxy.lb.markEjected(slot, ejected);
+      const endpoint = hostToEndpoint[slot];
+      if (ejected) {
+        proxy.ejectedSince[slot] = now;
+        proxy.ejectedNow++;
+        this.ejectedTotal++;
+        if (this.ejectedTotal > this.maxConcurrentEjections) this.maxConcurrentEjections = this.ejectedTotal;
+        this.series.recordEjection(now, endpoint);
+        this.ejectionLog.record(now, proxy.index, endpoint);
+      } else {
+        if (this.recordEvents) this.pushInterval(proxy.index, endpoint, proxy.ejectedSince[slot], now);
+        proxy.ejectedSince[slot] = NaN;
+        proxy.ejectedNow--;
+        this.ejectedTotal--;
+        this.series.recordUnejection(now, endpoint);
+      }
+    });
+    if (this.recordEvents) d.setEventSink(this.eventSinkFor(proxy));
+    // The timer is armed when the sidecar's cluster is created; sidecars start at different times,
+    // so each proxy ticks at its own phase in (0, interval].
+    const interval = d.config.interval_ms;
+    const phase = root.fork(`proxy/${proxy.index}/tick-phase`).uniform() * interval;
+    this.kernel.scheduleAt(interval - phase, EV_TICK, proxy.index, 0);
+  }
+
+  private eventSinkFor(proxy: Proxy): OutlierEventSink {
+    const hostToEndpoint = proxy.group.hostToEndpoint;
+    const push = (e: ProxyOutlierEvent): void => {
+      if (this.outlierEvents.length < this.eventLimit) this.outlierEvents.push(e);
+      else this.droppedEvents++;
+    };
+    return {
+      onEject: (d, slot, type, enforced, now) => {
+        const last = d.lastUnejectionTime(slot);
+        push({
+          proxy: proxy.index,
+          t: now,
+          action: 'EJECT',
+          endpoint: hostToEndpoint[slot],
+          type,
+          enforced,
+          numEjections: d.numEjections(slot),
+          msSinceLastAction: last === undefined ? undefined : now - last,
+        });
+      },
+      onUneject: (d, slot, now) => {
+        const last = d.lastEjectionTime(slot);
+        push({
+          proxy: proxy.index,
+          t: now,
+          action: 'UNEJECT',
+          endpoint: hostToEndpoint[slot],
+          type: undefined,
+          enforced: false,
+          numEjections: d.numEjections(slot),
+          msSinceLastAction: last === undefined ? undefined : now - last,
+        });
+      },
+    };
+  }
+
+  private pushInterval(proxy: number, endpoint: number, fromMs: number, untilMs: number | null): void {
+    if (this.ejectionIntervals.length < this.eventLimit) this.ejectionIntervals.push({ proxy, endpoint, fromMs, untilMs });
+    else this.droppedEvents++;
+  }
+
+  private finish(end: number): void {
+    this.series.finish();
+    if (this.recordEvents) {
+      for (const p of this.proxies) {
+        for (let h = 0; h < p.ejectedSince.length; h++) {
+          if (p.ejectedSince[h] === p.ejectedSince[h]) this.pushInterval(p.index, p.group.hostToEndpoint[h], p.ejectedSince[h], null);
+        }
+      }
+      this.ejectionIntervals.sort((x, y) => x.fromMs - y.fromMs || x.proxy - y.proxy || x.endpoint - y.endpoint);
+    }
+    void end;
+  }
+
+  // ------------------------------------------------------------------ events
+
+  private handle(kind: number, a: number, b: number): void {
+    switch (kind) {
+      case EV_ARRIVAL:
+        this.onArrival(a);
+        return;
+      case EV_ATTEMPT_END:
+        if (this.reqAttemptSeq[a] === b) this.onAttemptEnd(a);
+        return;
+      case EV_RETRY:
+        if (this.reqGen[a] === b) this.startAttempt(a);
+        return;
+      case EV_ROUTE_TIMEOUT:
+        if (this.reqGen[a] === b) this.onRouteTimeout(a);
+        return;
+      case EV_TICK:
+        this.onTick(a);
+        return;
+      case EV_RUN_POSTS: {
+        const p = this.proxies[a];
+        p.postsScheduled = false;
+        p.detector!.runPosts(this.kernel.now);
+        return;
+      }
+    }
+  }
+
+  private scheduleArrival(group: number): void {
+    const t = this.arrivals[group].nextArrival();
+    if (t < this.durationMs) this.kernel.scheduleAt(t, EV_ARRIVAL, group, 0);
+  }
+
+  private onArrival(group: number): void {
+    const replica = this.arrivals[group].lastReplica;
+    this.scheduleArrival(group);
+    const proxyIndex = this.groupFirstProxy[group] + replica;
+    const now = this.kernel.now;
+    const slot = this.allocSlot();
+    this.requestsStarted++;
+    this.reqProxy[slot] = proxyIndex;
+    this.reqStart[slot] = now;
+    this.reqTriedCount[slot] = 0;
+    const proxy = this.proxies[proxyIndex];
+    const rs = this.retryStates[slot];
+    const routeTimeout = proxy.group.cluster.route_timeout_ms;
+    rs.begin(now, routeTimeout, proxy.group.retryPolicy ?? NO_RETRY_POLICY);
+    const rp = this.retryPriorities[slot];
+    if (rp !== null) rp.reset();
+    if (routeTimeout > 0) this.kernel.scheduleAt(now + routeTimeout, EV_ROUTE_TIMEOUT, slot, this.reqGen[slot]);
+    this.startAttempt(slot);
+  }
+
+  private startAttempt(slot: number): void {
+    const now = this.kernel.now;
+    const proxy = this.proxies[this.reqProxy[slot]];
+    const lb = proxy.lb;
+    const rs = this.retryStates[slot];
+    rs.onAttemptStart();
+    const ctx = proxy.ctx;
+    ctx.hostSelectionRetryCount = rs.hostSelectionRetryCount();
+    const tried = this.reqTriedCount[slot];
+    const base = slot * this.maxAttempts;
+    let usePredicate = false;
+    if (rs.isRetry) {
+      this.retries++;
+      usePredicate = rs.policy.previousHosts;
+      if (usePredicate) for (let i = 0; i < tried; i++) proxy.reject[this.reqTried[base + i]] = 1;
+      ctx.rejectHosts = usePredicate ? proxy.reject : null;
+      ctx.retryPriority = this.retryPriorities[slot] !== null && rs.policy.previousPrioritiesUpdateFrequency > 0 ? this.retryPriorities[slot] : null;
+    } else {
+      ctx.rejectHosts = null;
+      ctx.retryPriority = null;
+    }
+    const host = lb.chooseHost(ctx);
+    if (usePredicate) for (let i = 0; i < tried; i++) proxy.reject[this.reqTried[base + i]] = 0;
+    if (host < 0) {
+      // No healthy upstream: Envoy answers a local 503 (UH) at once, never reported to the detector
+      // and never retried.
+      this.noHealthyUpstream++;
+      this.finishRequest(slot, now, true);
+      return;
+    }
+    rs.onHostAttempted(host);
+    if (tried < this.maxAttempts) {
+      this.reqTried[base + tried] = host;
+      this.reqTriedCount[slot] = tried + 1;
+    }
+    const rp = this.retryPriorities[slot];
+    if (rp !== null) rp.onHostAttempted(lb.hostPriority[host]);
+    lb.activeRequests[host]++;
+    this.attempts++;
+    this.attemptsByPriority[lb.hostPriority[host]]++;
+
+    const endpoint = proxy.group.hostToEndpoint[host];
+    const dec = this.decision;
+    this.world.decideAttempt(endpoint, now, this.attemptRng[endpoint], proxy.group.cluster.connect_timeout_ms, dec);
+
+    // Map the world's answer to the router's attempt outcome and when it ends.
+    let outcome: number;
+    let status = 0;
+    let end = now + dec.latencyMs;
+    let connected = true;
+    switch (dec.outcome) {
+      case OUTCOME_CONNECT_REFUSED:
+        outcome = AttemptOutcome.CONNECT_FAILURE;
+        connected = false;
+        break;
+      case OUTCOME_CONNECT_TIMEOUT:
+        outcome = AttemptOutcome.CONNECT_TIMEOUT;
+        connected = false;
+        break;
+      case OUTCOME_RESET:
+      case OUTCOME_BLACKHOLE:
+        outcome = AttemptOutcome.RESET_BEFORE_HEADERS;
+        break;
+      default:
+        outcome = AttemptOutcome.RESPONSE;
+        status = dec.httpStatus;
+    }
+    if (connected) {
+      // The per-try timer starts when the pool hands the attempt a stream (now: connections are
+      // modelled as ready at once), and only waits for response headers.
+      const perTry = rs.perTryDeadline(now);
+      if (end > perTry) {
+        end = perTry;
+        outcome = AttemptOutcome.PER_TRY_TIMEOUT;
+        status = 0;
+      }
+    }
+    const failed = outcome !== AttemptOutcome.RESPONSE || status >= 500;
+    this.series.recordAttempt(now, endpoint, failed);
+    this.attemptsByEndpoint[endpoint]++;
+    if (failed) this.failedAttemptsByEndpoint[endpoint]++;
+
+    const seq = (this.reqAttemptSeq[slot] + 1) | 0;
+    this.reqAttemptSeq[slot] = seq;
+    this.reqHost[slot] = host;
+    this.reqOutcome[slot] = outcome;
+    this.reqStatus[slot] = status;
+    this.reqConnected[slot] = connected ? 1 : 0;
+    if (connected && proxy.detector !== undefined) {
+      reportPoolReady(proxy.detector, host, now);
+      this.afterReport(proxy);
+    }
+    // An attempt that would end at or after the route deadline is ended by the route timeout; a
+    // blackholed attempt with no timeout at all never ends (it stays in flight).
+    if (end < rs.deadline && end !== Infinity) this.kernel.scheduleAt(end, EV_ATTEMPT_END, slot, seq);
+    if (dec.outcome === OUTCOME_HTTP_ERROR) return;
+  }
+
+  private onAttemptEnd(slot: number): void {
+    const now = this.kernel.now;
+    const proxy = this.proxies[this.reqProxy[slot]];
+    const host = this.reqHost[slot];
+    const outcome = this.reqOutcome[slot];
+    const status = this.reqStatus[slot];
+    this.reqHost[slot] = -1;
+    proxy.lb.activeRequests[host]--;
+    const d = proxy.detector;
+    if (d !== undefined) {
+      if (outcome === AttemptOutcome.RESPONSE) reportResponseHeaders(d, host, status, now);
+      else reportAttemptFailure(d, host, outcome, now, proxy.semantics.reportsOverflowToOutlier);
+      this.afterReport(proxy);
+    }
+    const rs = this.retryStates[slot];
+    const decision = rs.onAttemptOutcome(outcome, status);
+    if (decision === RetryStatus.YES) {
+      if (rs.retryStartsBeforeDeadline(now)) {
+        this.kernel.scheduleAt(now + rs.backoffMs, EV_RETRY, slot, this.reqGen[slot]);
+      }
+      // Otherwise the route timeout (already scheduled) ends the request first.
+      return;
+    }
+    const clientCode = clientStatus(outcome, status);
+    this.finishRequest(slot, now, clientCode >= 500 || clientSeesReset(outcome));
+  }
+
+  private onRouteTimeout(slot: number): void {
+    const now = this.kernel.now;
+    this.routeTimeouts++;
+    const host = this.reqHost[slot];
+    if (host >= 0) {
+      // The attempt in flight is reset; one awaiting headers is reported as a 504 timeout, one still
+      // connecting is not reported (it has no host yet in Envoy's terms).
+      const proxy = this.proxies[this.reqProxy[slot]];
+      proxy.lb.activeRequests[host]--;
+      const outcome = this.reqConnected[slot] ? AttemptOutcome.GLOBAL_TIMEOUT : AttemptOutcome.GLOBAL_TIMEOUT_CONNECTING;
+      if (proxy.detector !== undefined) {
+        reportAttemptFailure(proxy.detector, host, outcome, now, proxy.semantics.reportsOverflowToOutlier);
+        this.afterReport(proxy);
+      }
+      this.reqHost[slot] = -1;
+      this.reqAttemptSeq[slot] = (this.reqAttemptSeq[slot] + 1) | 0;
+    }
+    void TIMEOUT_RESPONSE_CODE;
+    this.finishRequest(slot, now, true);
+  }
+
+  /** With an ejection delay the detector queues detections; run them `delay` later on "main". */
+  private afterReport(proxy: Proxy): void {
+    if (!proxy.postsScheduled && proxy.detector!.pendingPosts > 0) {
+      proxy.postsScheduled = true;
+      this.kernel.schedule(this.scenario.proxy.ejectionDelayMs, EV_RUN_POSTS, proxy.index, 0);
+    }
+  }
+
+  private onTick(proxyIndex: number): void {
+    const d = this.proxies[proxyIndex].detector!;
+    d.tick(this.kernel.now);
+    // The timer is re-armed with the interval as read at this tick.
+    this.kernel.schedule(d.config.interval_ms, EV_TICK, proxyIndex, 0);
+  }
+
+  private finishRequest(slot: number, now: number, failed: boolean): void {
+    this.requestsFinished++;
+    if (failed) this.requestsFailed++;
+    this.series.recordRequest(now, failed, now - this.reqStart[slot]);
+    this.reqGen[slot] = (this.reqGen[slot] + 1) | 0;
+    this.reqHost[slot] = -1;
+    this.freeList[this.freeCount++] = slot;
+  }
+
+  // ------------------------------------------------------------------ slots
+
+  private allocSlot(): number {
+    if (this.freeCount === 0) this.growSlots(this.capacity * 2);
+    return this.freeList[--this.freeCount];
+  }
+
+  private growSlots(newCapacity: number): void {
+    const old = this.capacity;
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, n: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.reqProxy = grow(this.reqProxy, newCapacity);
+    this.reqStart = grow(this.reqStart, newCapacity);
+    this.reqGen = grow(this.reqGen, newCapacity);
+    this.reqAttemptSeq = grow(this.reqAttemptSeq, newCapacity);
+    this.reqHost = grow(this.reqHost, newCapacity);
+    this.reqOutcome = grow(this.reqOutcome, newCapacity);
+    this.reqStatus = grow(this.reqStatus, newCapacity);
+    this.reqConnected = grow(this.reqConnected, newCapacity);
+    this.reqTried = grow(this.reqTried, newCapacity * this.maxAttempts);
+    this.reqTriedCount = grow(this.reqTriedCount, newCapacity);
+    const freeList = new Int32Array(newCapacity);
+    freeList.set(this.freeList.subarray(0, this.freeCount));
+    this.freeList = freeList;
+    const hostCapacity = Math.max(1, ...this.proxies.map((p) => p.lb.hostCount));
+    const needsPriorityPlugin = this.model.groups.some((g) => (g.retryPolicy?.previousPrioritiesUpdateFrequency ?? 0) > 0);
+    const priorityCount = Math.max(1, ...this.proxies.map((p) => p.lb.priorityCount));
+    // Slots are taken from the end of the free list: push new ones in reverse so slot `old` is next.
+    for (let s = newCapacity - 1; s >= old; s--) {
+      this.reqHost[s] = -1;
+      this.retryStates.push(undefined as unknown as RetryState);
+      this.freeList[this.freeCount++] = s;
+    }
+    for (let s = old; s < newCapacity; s++) {
+      this.retryStates[s] = new RetryState(NO_RETRY_POLICY, this.requestRandom, hostCapacity);
+      this.retryPriorities[s] = needsPriorityPlugin
+        ? new PreviousPrioritiesRetryPriority(this.maxPriorityUpdateFrequency(), priorityCount)
+        : null;
+    }
+    this.capacity = newCapacity;
+  }
+
+  private maxPriorityUpdateFrequency(): number {
+    return Math.max(1, ...this.model.groups.map((g) => g.retryPolicy?.previousPrioritiesUpdateFrequency ?? 0));
+  }
+
+  /** Back-off jitter draws: one stream for the run (Envoy's random per router). */
+  private get requestRandom(): RandomStream {
+    if (this.backoffRandom === undefined) this.backoffRandom = rootStream(this.scenario.seed).fork('router/backoff');
+    return this.backoffRandom;
+  }
+  private backoffRandom: RandomStream | undefined;
+}
