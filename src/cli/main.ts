@@ -7,6 +7,7 @@ import { UserError } from './errors.ts';
 import { addConformanceCommand } from './conformance-command.ts';
 import { addRunCommand } from './run-command.ts';
 import { addExplainCommand } from './explain-command.ts';
+import { addSweepCommand } from './sweep-command.ts';
 
 export interface CommandContext {
   stdout: (text: string) => void;
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CommandContext): Command {
   addRunCommand(program, ctx);
   addConformanceCommand(program, ctx);
   addExplainCommand(program, ctx);
+  addSweepCommand(program, ctx);
   return program;
 }
 

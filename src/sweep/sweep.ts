@@ -1,0 +1,146 @@
+/**
+ * Runs a sweep: every (point, replication) of the plan that this shard owns and the journal does not
+ * already hold, in a worker pool; each finished run is appended to the journal at once; at the end
+ * the output files are written from the journal, sorted, so they do not depend on the worker count,
+ * on the order runs finished in, or on how many times the sweep was resumed.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../cli/errors.ts';
+import type { Experiment } from './experiment.ts';
+import { appendRow, JOURNAL_FILE, readRows } from './journal.ts';
+import { buildPlan, planJson, plannedRun, shardRuns, type Shard, type SweepPlan } from './plan.ts';
+import { createRunPool } from './pool.ts';
+import { resultsCsv, resultsJsonl, runIndex, sortRows, summarizePoints, summaryCsv, type PointSummary, type RunRow } from './results.ts';
+
+export const PLAN_FILE = 'sweep.json';
+
+export interface SweepOptions {
+  outDir: string;
+  workers: number;
+  resume: boolean;
+  shard?: Shard;
+  /** Called once with the already-done count, then after every finished run. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SweepReport {
+  plan: SweepPlan;
+  /** Runs this invocation owns (the shard's share, or all). */
+  owned: number;
+  /** Of those, already in the journal (resume). */
+  resumed: number;
+  ran: number;
+  files: string[];
+  /** The owned runs, sorted; for a whole sweep every run (the CLI draws charts from them). */
+  rows: RunRow[];
+  /** Per point, when the sweep is whole (not a shard). */
+  summaries: PointSummary[] | undefined;
+}
+
+function writeAtomically(path: string, text: string | Buffer): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+export function readPlan(dir: string): SweepPlan | undefined {
+  const path = join(dir, PLAN_FILE);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as SweepPlan;
+  } catch (e) {
+    throw new UserError(`${path}: not a sweep plan (${(e as Error).message})`);
+  }
+}
+
+function rowFor(plan: SweepPlan, run: number, metrics: RunRow['metrics']): RunRow {
+  const r = plannedRun(plan, run);
+  const params: Record<string, unknown> = {};
+  plan.parameters.forEach((p, pi) => {
+    const o = r.overrides[pi];
+    params[p.address] = p.values.find((v) => v.override === o)!.value;
+  });
+  return { point: r.point, replication: r.replication, seed: r.seed, params, metrics };
+}
+
+export async function runSweep(exp: Experiment, opts: SweepOptions): Promise<SweepReport> {
+  const plan = buildPlan(exp);
+  const dir = opts.outDir;
+  mkdirSync(dir, { recursive: true });
+  const journal = join(dir, JOURNAL_FILE);
+  const existing = readPlan(dir);
+  if (existing !== undefined || existsSync(journal)) {
+    if (!opts.resume) {
+      throw new UserError(`${dir} already holds a sweep (${existing ? PLAN_FILE : JOURNAL_FILE}); pass --resume to continue it, or choose another --out`);
+    }
+    if (existing === undefined) throw new UserError(`${dir}: ${JOURNAL_FILE} without ${PLAN_FILE}: cannot tell which sweep it belongs to`);
+    if (existing.fingerprint !== plan.fingerprint) {
+      throw new UserError(`${dir} holds a different sweep (${existing.name}; the experiment, scenario or mesh file changed since): cannot resume it`);
+    }
+  }
+  writeAtomically(join(dir, PLAN_FILE), planJson(plan));
+
+  const owned = shardRuns(plan, opts.shard);
+  const ownedSet = new Set(owned);
+  const done = new Map<number, RunRow>();
+  for (const row of readRows(journal, { repair: true })) {
+    const run = runIndex(plan, row);
+    if (ownedSet.has(run) && row.point < plan.points && row.replication < plan.replications) done.set(run, row);
+  }
+  const resumed = done.size;
+  const todo = owned.filter((r) => !done.has(r));
+  opts.onProgress?.(done.size, owned.length);
+
+  if (todo.length > 0) {
+    const pool = createRunPool(Math.max(1, Math.min(opts.workers, todo.length)));
+    try {
+      await Promise.all(
+        todo.map(async (run) => {
+          const job = plannedRun(plan, run);
+          let metrics;
+          try {
+            metrics = await pool.run({ scenarioPath: exp.scenarioPath, overrides: job.overrides, seed: job.seed });
+          } catch (e) {
+            throw new UserError(`run ${run} (point ${job.point}, replication ${job.replication}, ${job.overrides.join(' ') || 'no overrides'}, seed ${job.seed}) failed: ${(e as Error).message}`);
+          }
+          const row = rowFor(plan, run, metrics);
+          appendRow(journal, row);
+          done.set(run, row);
+          opts.onProgress?.(done.size, owned.length);
+        }),
+      );
+    } finally {
+      await pool.close();
+    }
+  }
+
+  const rows = owned.map((r) => done.get(r)!);
+  const out = writeSweepOutputs(dir, plan, rows, { partial: opts.shard !== undefined });
+  return { plan, owned: owned.length, resumed, ran: todo.length, files: out.files, rows: sortRows(rows), summaries: out.summaries };
+}
+
+/**
+ * Writes results.jsonl/results.csv, and for a whole sweep summary.csv (charts are drawn by the
+ * caller, src/report being the layer above). A pure function of (plan, rows): the same rows give the
+ * same bytes whatever produced them.
+ */
+export function writeSweepOutputs(
+  dir: string,
+  plan: SweepPlan,
+  rows: readonly RunRow[],
+  { partial = false }: { partial?: boolean } = {},
+): { files: string[]; summaries: PointSummary[] | undefined } {
+  const files: string[] = [];
+  const put = (name: string, text: string) => {
+    writeAtomically(join(dir, name), text);
+    files.push(name);
+  };
+  put(PLAN_FILE, planJson(plan));
+  put('results.jsonl', resultsJsonl(rows));
+  put('results.csv', resultsCsv(plan, rows));
+  if (partial) return { files, summaries: undefined };
+  const summaries = summarizePoints(plan, rows);
+  put('summary.csv', summaryCsv(plan, summaries));
+  return { files, summaries };
+}
