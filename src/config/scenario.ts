@@ -34,6 +34,24 @@ export interface EndpointSpec {
   latency: LatencySpec;
   /** How long a refused connection takes to fail (one network round trip). */
   connectRefusedDelayMs: number;
+  /** Finite serving capacity (docs/scenario.md "Capacity"); undefined = unlimited. */
+  capacity?: CapacitySpec;
+}
+
+/**
+ * An endpoint that can serve only `concurrency` requests at once: the rest wait in a FIFO queue of
+ * `queue` places, and requests finding the queue full are refused with `overloadStatus`. Service
+ * time is the sampled latency × (1 + (slowdown − 1) · busy / concurrency), busy counting the request
+ * itself, so latency grows with load. `abandonedWork` says whether the server still does the work of
+ * requests the client gave up on (timeouts): real servers usually do, which is what lets retries
+ * and timeouts keep an overloaded endpoint overloaded (a metastable failure).
+ */
+export interface CapacitySpec {
+  concurrency: number;
+  queue: number;
+  slowdown: number;
+  overloadStatus: number;
+  abandonedWork: 'continue' | 'cancel';
 }
 
 /** A fault's effect while it is active (every kind but flapping, which alternates one of these). */
@@ -261,12 +279,31 @@ const latencySchema = z
     return { kind: 'empirical', quantiles: l.empirical!.quantiles.map(([q, v]) => [q, v] as [number, number]) };
   });
 
+const capacitySchema = z
+  .strictObject({
+    concurrency: numberIn(1, Infinity, { integer: true }),
+    queue: numberIn(0, Infinity, { integer: true }).optional(),
+    slowdown: numberIn(1, Infinity).optional(),
+    overloadStatus: numberIn(500, 599, { integer: true }).optional(),
+    abandonedWork: z.enum(['continue', 'cancel']).optional(),
+  })
+  .transform(
+    (c): CapacitySpec => ({
+      concurrency: c.concurrency,
+      queue: c.queue ?? 0,
+      slowdown: c.slowdown ?? 1,
+      overloadStatus: c.overloadStatus ?? 503,
+      abandonedWork: c.abandonedWork ?? 'continue',
+    }),
+  );
+
 const endpointSchema = z
-  .strictObject({ latency: latencySchema.optional(), connectRefusedDelay: duration.optional() })
+  .strictObject({ latency: latencySchema.optional(), connectRefusedDelay: duration.optional(), capacity: capacitySchema.optional() })
   .transform(
     (e): EndpointSpec => ({
       latency: e.latency ?? DEFAULT_ENDPOINT.latency,
       connectRefusedDelayMs: e.connectRefusedDelay ?? DEFAULT_CONNECT_REFUSED_DELAY_MS,
+      ...(e.capacity ? { capacity: e.capacity } : {}),
     }),
   );
 

@@ -73,6 +73,15 @@ export class RunSeries {
     if (failed) this.attemptFailures[i]++;
   }
 
+  /**
+   * An attempt to `endpoint` started at `startMs` turned out to fail. Attempts are counted when they
+   * start and their failures when they are known (a queued attempt may still time out), both in the
+   * bucket of the start.
+   */
+  recordAttemptFailure(startMs: number, endpoint: number): void {
+    this.attemptFailures[this.bucketOf(startMs) * this.endpointCount + endpoint]++;
+  }
+
   /** One proxy ejected `endpoint` at `timeMs`. */
   recordEjection(timeMs: number, endpoint: number): void {
     this.changeEjected(this.bucketOf(timeMs), endpoint, 1);

@@ -43,6 +43,8 @@ import {
   type EndpointWorld,
 } from '../world/attempt.ts';
 import { buildArrivalProcesses, type ArrivalProcess } from '../world/traffic.ts';
+import { ADMIT_REJECTED, ADMIT_STARTED, EndpointServers } from '../world/capacity.ts';
+import { endpointSpecFor } from '../config/scenario.ts';
 import type { ClientGroupModel, RunModel } from './model.ts';
 
 // Event kinds.
@@ -51,6 +53,7 @@ const EV_RETRY = 2;
 const EV_ROUTE_TIMEOUT = 3;
 const EV_TICK = 4;
 const EV_RUN_POSTS = 5;
+const EV_SERVER_DONE = 6;
 
 /** A retry policy that never retries: requests of clusters without one use it. */
 const NO_RETRY_POLICY: RetryPolicy = compileRetryPolicy({
@@ -138,6 +141,8 @@ export class Simulation {
   readonly series: RunSeries;
   readonly ejectionLog: EjectionLog;
   readonly world: EndpointWorld;
+  /** Endpoints with finite capacity (null when no endpoint has a `capacity`). */
+  readonly servers: EndpointServers | null;
   readonly proxies: Proxy[] = [];
   readonly ejectionIntervals: EjectionInterval[] = [];
   readonly outlierEvents: ProxyOutlierEvent[] = [];
@@ -183,6 +188,10 @@ export class Simulation {
   private reqOutcome = new Int32Array(0);
   private reqStatus = new Int32Array(0);
   private reqConnected = new Uint8Array(0);
+  /** Start time of the attempt in flight (attempt failures are counted in its bucket). */
+  private reqAttemptStart = new Float64Array(0);
+  /** The attempt's job at a capacity-limited endpoint, or -1. */
+  private reqJob = new Int32Array(0);
   /** Hosts attempted by the request (up to maxAttempts), for the previous_hosts scratch. */
   private reqTried = new Int32Array(0);
   private reqTriedCount = new Int32Array(0);
@@ -202,6 +211,8 @@ export class Simulation {
     const nE = model.endpoints.length;
     this.series = new RunSeries(scenario.durationMs, scenario.metrics.bucketMs, nE);
     this.world = buildEndpointWorld(scenario, model.endpoints, root.fork('world'));
+    const servers = new EndpointServers(model.endpoints.map((e) => endpointSpecFor(scenario, e.address).capacity));
+    this.servers = servers.any ? servers : null;
     // Ejections landing within one detector interval after a fault still belong to it.
     const grace = Math.max(0, ...model.groups.map((g) => g.outlier?.interval_ms ?? 0)) + scenario.proxy.ejectionDelayMs;
     this.attemptsByEndpoint = new Float64Array(nE);
@@ -390,6 +401,9 @@ export class Simulation {
       case EV_TICK:
         this.onTick(a);
         return;
+      case EV_SERVER_DONE:
+        if (this.servers!.jobGen[a] === b) this.onServerDone(a);
+        return;
       case EV_RUN_POSTS: {
         const p = this.proxies[a];
         p.postsScheduled = false;
@@ -491,6 +505,27 @@ export class Simulation {
         outcome = AttemptOutcome.RESPONSE;
         status = dec.httpStatus;
     }
+    const seq = (this.reqAttemptSeq[slot] + 1) | 0;
+    let job = -1;
+    const servers = this.servers;
+    if (servers !== null && servers.limited(endpoint) && dec.outcome !== OUTCOME_CONNECT_REFUSED && dec.outcome !== OUTCOME_CONNECT_TIMEOUT && dec.outcome !== OUTCOME_BLACKHOLE) {
+      // The server does the work (or refuses it when full); the response arrives when its job
+      // completes (EV_SERVER_DONE), unless the per-try timeout comes first.
+      const admitted = servers.admit(endpoint, now, dec.latencyMs, slot, seq, outcome, status);
+      if (admitted === ADMIT_REJECTED) {
+        outcome = AttemptOutcome.RESPONSE;
+        status = servers.overloadStatus[endpoint];
+        end = now + this.world.connectRefusedDelayMs[endpoint];
+      } else {
+        job = servers.lastJob;
+        if (admitted === ADMIT_STARTED) {
+          this.kernel.scheduleAt(now + servers.serviceMs, EV_SERVER_DONE, job, servers.jobGen[job]);
+        }
+        outcome = AttemptOutcome.PER_TRY_TIMEOUT;
+        status = 0;
+        end = Infinity;
+      }
+    }
     if (connected) {
       // The per-try timer starts when the pool hands the attempt a stream (now: connections are
       // modelled as ready at once), and only waits for response headers.
@@ -501,13 +536,12 @@ export class Simulation {
         status = 0;
       }
     }
-    const failed = outcome !== AttemptOutcome.RESPONSE || status >= 500;
-    this.series.recordAttempt(now, endpoint, failed);
+    this.series.recordAttempt(now, endpoint, false);
     this.attemptsByEndpoint[endpoint]++;
-    if (failed) this.failedAttemptsByEndpoint[endpoint]++;
 
-    const seq = (this.reqAttemptSeq[slot] + 1) | 0;
     this.reqAttemptSeq[slot] = seq;
+    this.reqAttemptStart[slot] = now;
+    this.reqJob[slot] = job;
     this.reqHost[slot] = host;
     this.reqOutcome[slot] = outcome;
     this.reqStatus[slot] = status;
@@ -519,7 +553,45 @@ export class Simulation {
     // An attempt that would end at or after the route deadline is ended by the route timeout; a
     // blackholed attempt with no timeout at all never ends (it stays in flight).
     if (end < rs.deadline && end !== Infinity) this.kernel.scheduleAt(end, EV_ATTEMPT_END, slot, seq);
-    if (dec.outcome === OUTCOME_HTTP_ERROR) return;
+  }
+
+  /** A server job completed: free its place, start the next waiting job, deliver the response. */
+  private onServerDone(job: number): void {
+    const servers = this.servers!;
+    const now = this.kernel.now;
+    const slot = servers.jobSlot[job];
+    const seq = servers.jobSeq[job];
+    const outcome = servers.jobOutcome[job];
+    const status = servers.jobStatus[job];
+    this.startNextJob(servers.finish(job, now), now);
+    // The client may have given up already (timeout): then the work was wasted.
+    if (this.reqAttemptSeq[slot] === seq && this.reqHost[slot] >= 0 && this.reqJob[slot] === job) {
+      this.reqJob[slot] = -1;
+      this.reqOutcome[slot] = outcome;
+      this.reqStatus[slot] = status;
+      this.onAttemptEnd(slot);
+    }
+  }
+
+  private startNextJob(next: number, now: number): void {
+    if (next >= 0) this.kernel.scheduleAt(now + this.servers!.serviceMs, EV_SERVER_DONE, next, this.servers!.jobGen[next]);
+  }
+
+  /** The attempt ended without its job's response (timeout): the job goes on, or is cancelled. */
+  private abandonJob(slot: number, now: number): void {
+    const job = this.reqJob[slot];
+    if (job < 0) return;
+    this.reqJob[slot] = -1;
+    const servers = this.servers!;
+    if (servers.cancelAbandoned[servers.jobEndpoint[job]] === 0) return;
+    if (servers.isWaiting(job)) servers.cancelWaiting(job);
+    else this.startNextJob(servers.finish(job, now), now);
+  }
+
+  /** Counts a failed attempt (in the bucket of its start). */
+  private attemptFailed(slot: number, endpoint: number): void {
+    this.series.recordAttemptFailure(this.reqAttemptStart[slot], endpoint);
+    this.failedAttemptsByEndpoint[endpoint]++;
   }
 
   private onAttemptEnd(slot: number): void {
@@ -529,7 +601,11 @@ export class Simulation {
     const outcome = this.reqOutcome[slot];
     const status = this.reqStatus[slot];
     this.reqHost[slot] = -1;
+    // Invalidates the other pending end of this attempt (per-try timeout vs server response).
+    this.reqAttemptSeq[slot] = (this.reqAttemptSeq[slot] + 1) | 0;
+    this.abandonJob(slot, now);
     proxy.lb.activeRequests[host]--;
+    if (outcome !== AttemptOutcome.RESPONSE || status >= 500) this.attemptFailed(slot, proxy.group.hostToEndpoint[host]);
     const d = proxy.detector;
     if (d !== undefined) {
       if (outcome === AttemptOutcome.RESPONSE) reportResponseHeaders(d, host, status, now);
@@ -558,6 +634,8 @@ export class Simulation {
       // connecting is not reported (it has no host yet in Envoy's terms).
       const proxy = this.proxies[this.reqProxy[slot]];
       proxy.lb.activeRequests[host]--;
+      this.abandonJob(slot, now);
+      this.attemptFailed(slot, proxy.group.hostToEndpoint[host]);
       const outcome = this.reqConnected[slot] ? AttemptOutcome.GLOBAL_TIMEOUT : AttemptOutcome.GLOBAL_TIMEOUT_CONNECTING;
       if (proxy.detector !== undefined) {
         reportAttemptFailure(proxy.detector, host, outcome, now, proxy.semantics.reportsOverflowToOutlier);
@@ -616,6 +694,8 @@ export class Simulation {
     this.reqOutcome = grow(this.reqOutcome, newCapacity);
     this.reqStatus = grow(this.reqStatus, newCapacity);
     this.reqConnected = grow(this.reqConnected, newCapacity);
+    this.reqAttemptStart = grow(this.reqAttemptStart, newCapacity);
+    this.reqJob = grow(this.reqJob, newCapacity);
     this.reqTried = grow(this.reqTried, newCapacity * this.maxAttempts);
     this.reqTriedCount = grow(this.reqTriedCount, newCapacity);
     const freeList = new Int32Array(newCapacity);
@@ -627,6 +707,7 @@ export class Simulation {
     // Slots are taken from the end of the free list: push new ones in reverse so slot `old` is next.
     for (let s = newCapacity - 1; s >= old; s--) {
       this.reqHost[s] = -1;
+      this.reqJob[s] = -1;
       this.retryStates.push(undefined as unknown as RetryState);
       this.freeList[this.freeCount++] = s;
     }

@@ -48,6 +48,8 @@ export interface RunSummary {
     errorRate: number | null;
   }>;
   falseEjections: number;
+  /** Endpoints with a `capacity`: mean utilisation of their servers, peaks and refusals. */
+  capacity: Record<string, { utilisation: number; maxBusy: number; maxQueued: number; overloadRejections: number }>;
   effectiveConfig: Array<{
     clients: string;
     replicas: number;
@@ -138,6 +140,7 @@ export function summarize(sim: Simulation): RunSummary {
       };
     }),
     falseEjections: report.falseEjections,
+    capacity: capacityReport(sim),
     effectiveConfig: model.groups.map((g) => ({
       clients: g.spec.localityText,
       replicas: g.spec.replicas,
@@ -145,4 +148,20 @@ export function summarize(sim: Simulation): RunSummary {
       outlierDetection: g.outlier ?? null,
     })),
   };
+}
+
+function capacityReport(sim: Simulation): RunSummary['capacity'] {
+  const out: RunSummary['capacity'] = {};
+  const servers = sim.servers;
+  if (servers === null) return out;
+  sim.model.endpoints.forEach((e, i) => {
+    if (!servers.limited(i)) return;
+    out[e.address] = {
+      utilisation: servers.utilisation(i, sim.scenario.durationMs),
+      maxBusy: servers.maxBusy[i],
+      maxQueued: servers.maxQueued[i],
+      overloadRejections: servers.rejected[i],
+    };
+  });
+  return out;
 }
