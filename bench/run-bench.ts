@@ -1,0 +1,189 @@
+/**
+ * Simulator throughput and memory on the reference scenarios (bench/scenarios/):
+ *
+ *   npm run bench                         # (i) seed (c) at 60k req/s, (ii) 3 regions × 10 endpoints
+ *   npm run bench -- --requests 2000000   # scale every scenario to about N simulated requests
+ *   npm run bench -- --only seed          # scenarios whose name contains "seed"
+ *   npm run bench -- --long               # memory check: the seed scenario at ≈100 M requests
+ *   npm run bench -- --json               # also print the results as one JSON document
+ *
+ * Each scenario runs in a fresh child process (node bin/bench.mjs --child ...), so its peak RSS
+ * (VmHWM from /proc/self/status) is its own and JIT warm-up is counted the same way for each. The
+ * duration and every fault's from/until are scaled by the same factor, so a scaled run keeps the
+ * shape of the incident. Timed: building the simulation and running it (not loading the YAML, not
+ * summarising). "Simulated requests" = arrivals (finished + still in flight at the end). CPU time
+ * is printed too: on a shared machine it is steadier than wall time.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadScenario } from '../src/config/load-scenario.ts';
+import { parseOverrides } from '../src/config/overrides.ts';
+import { buildRunModel } from '../src/sim/model.ts';
+import { Simulation } from '../src/sim/simulation.ts';
+import { summarize } from '../src/sim/summary.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+interface BenchScenario {
+  name: string;
+  file: string;
+  /** Simulated requests to aim for by default. */
+  requests: number;
+}
+
+const REFERENCE: BenchScenario[] = [
+  { name: 'seed-high-rate', file: join(here, 'scenarios/seed-high-rate.yaml'), requests: 10_800_000 },
+  { name: 'three-regions', file: join(here, 'scenarios/three-regions.yaml'), requests: 6_000_000 },
+];
+const LONG: BenchScenario = { name: 'seed-high-rate (long)', file: join(here, 'scenarios/seed-high-rate.yaml'), requests: 100_000_000 };
+
+interface ChildResult {
+  name: string;
+  simulatedMs: number;
+  requests: number;
+  attempts: number;
+  wallMs: number;
+  /** CPU time of the process (user + system, all threads: includes GC helpers) over the same span. */
+  cpuMs: number;
+  requestsPerSecond: number;
+  requestsPerCpuSecond: number;
+  peakRssMB: number;
+  /** RSS sampled at each tenth of simulated time (MB). */
+  rssMB: number[];
+  heapUsedMB: number[];
+  errorRate: number | null;
+  ejectionsEnforced: number;
+}
+
+const MB = 1024 * 1024;
+
+function vmHwmMB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux: fall back to the sampled maximum
+  }
+  return NaN;
+}
+
+/** The overrides that scale a scenario to about `requests` arrivals. */
+function scaleOverrides(file: string, requests: number): string[] {
+  const { scenario } = loadScenario(file);
+  let perSecond = 0;
+  for (const g of scenario.clients) {
+    if (g.rate.length !== 1) throw new Error(`${file}: the bench scales constant rates only`);
+    perSecond += g.rate[0].perSecond;
+  }
+  const natural = (perSecond * scenario.durationMs) / 1000;
+  const f = requests / natural;
+  const ms = (x: number): string => `${Math.max(1, Math.round(x * f))}ms`;
+  const sets = [`duration=${ms(scenario.durationMs)}`];
+  scenario.faults.forEach((fault, i) => {
+    sets.push(`faults[${i}].from=${ms(fault.fromMs)}`, `faults[${i}].until=${ms(fault.untilMs)}`);
+  });
+  return sets;
+}
+
+/** Child: one scenario, timed; prints one JSON line. */
+function runChild(name: string, file: string, sets: string[]): void {
+  const { scenario: so, resources } = parseOverrides(sets);
+  const loaded = loadScenario(file, { overrides: so });
+  const model = buildRunModel(loaded, resources, file);
+  const duration = loaded.scenario.durationMs;
+  const rss: number[] = [];
+  const heap: number[] = [];
+  let peakSampled = 0;
+  const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
+  const sim = new Simulation(model, loaded.scenario, {
+    progressEveryMs: duration / 10,
+    onProgress: () => {
+      const m = process.memoryUsage();
+      rss.push(m.rss / MB);
+      heap.push(m.heapUsed / MB);
+      peakSampled = Math.max(peakSampled, m.rss / MB);
+    },
+  });
+  sim.run();
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const c1 = process.cpuUsage(c0);
+  const cpuMs = (c1.user + c1.system) / 1000;
+  const s = summarize(sim);
+  const requests = s.requests.total + s.requests.inFlightAtEnd;
+  const hwm = vmHwmMB();
+  const out: ChildResult = {
+    name,
+    simulatedMs: duration,
+    requests,
+    attempts: s.attempts.total,
+    wallMs,
+    cpuMs,
+    requestsPerSecond: requests / (wallMs / 1000),
+    requestsPerCpuSecond: requests / (cpuMs / 1000),
+    peakRssMB: Number.isNaN(hwm) ? peakSampled : hwm,
+    rssMB: rss.map((x) => Math.round(x)),
+    heapUsedMB: heap.map((x) => Math.round(x)),
+    errorRate: s.requests.errorRate,
+    ejectionsEnforced: s.ejections.enforced,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+function runInChild(b: BenchScenario, requests: number): ChildResult {
+  const sets = scaleOverrides(b.file, requests);
+  const args = [join(root, 'bin/bench.mjs'), '--child', b.name, b.file, JSON.stringify(sets)];
+  const r = spawnSync(process.execPath, [...process.execArgv, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`${b.name}: child exited with ${r.status ?? r.signal}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+function fmt(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0);
+}
+
+function main(argv: string[]): void {
+  if (argv[0] === '--child') {
+    runChild(argv[1], argv[2], JSON.parse(argv[3]) as string[]);
+    return;
+  }
+  let requests: number | undefined;
+  let only: string | undefined;
+  let long = false;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--requests') requests = Number(argv[++i]?.replace(/_/g, ''));
+    else if (a === '--only') only = argv[++i];
+    else if (a === '--long') long = true;
+    else if (a === '--json') json = true;
+    else throw new Error(`unknown option ${a} (--requests N, --only NAME, --long, --json)`);
+    if (requests !== undefined && !(requests > 0)) throw new Error('--requests: expected a positive number');
+  }
+  if (requests === undefined && process.env.FAILSIM_BENCH_REQUESTS) requests = Number(process.env.FAILSIM_BENCH_REQUESTS);
+
+  const list = long ? [LONG] : REFERENCE.filter((b) => only === undefined || b.name.includes(only));
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`failsim bench — node ${process.version}, ${cpus().length} CPUs (${cpu.trim()})`);
+  const results: ChildResult[] = [];
+  for (const b of list) {
+    const n = requests ?? b.requests;
+    console.log(`\n${b.name}: ${relative(root, b.file)}, aiming at ${fmt(n)} requests ...`);
+    const r = runInChild(b, n);
+    results.push(r);
+    console.log(`  simulated requests   ${fmt(r.requests)} (${(r.simulatedMs / 1000).toFixed(0)} s simulated; ${fmt(r.attempts)} attempts)`);
+    console.log(`  wall time            ${(r.wallMs / 1000).toFixed(2)} s   (CPU ${(r.cpuMs / 1000).toFixed(2)} s)`);
+    console.log(`  requests / s         ${fmt(r.requestsPerSecond)} wall   (${fmt(r.requestsPerCpuSecond)} per CPU second)`);
+    console.log(`  peak RSS             ${r.peakRssMB.toFixed(0)} MB`);
+    console.log(`  RSS at each 10% of simulated time (MB): ${r.rssMB.join(' ')}`);
+    console.log(`  heap used at each 10% (MB):             ${r.heapUsedMB.join(' ')}`);
+    console.log(`  (client error rate ${r.errorRate === null ? 'n/a' : (100 * r.errorRate).toFixed(3) + '%'}, ejections enforced ${r.ejectionsEnforced})`);
+  }
+  if (json) console.log(JSON.stringify({ node: process.version, cpus: cpus().length, cpu, results }, null, 2));
+}
+
+main(process.argv.slice(2));
