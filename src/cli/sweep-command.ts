@@ -55,6 +55,13 @@ export function parseShard(text: string | undefined): Shard | undefined {
   return { index, count };
 }
 
+function formatSeconds(s: number): string {
+  const t = Math.round(s);
+  if (t < 60) return `${t}s`;
+  if (t < 3600) return `${Math.floor(t / 60)}m${String(t % 60).padStart(2, '0')}s`;
+  return `${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`;
+}
+
 /** A bar with rate and ETA on a terminal; elsewhere one line per 10% (logs, CI, Kubernetes). */
 function progressReporter(ctx: CommandContext, enabled: boolean): { update: (done: number, total: number) => void; stop: () => void } {
   if (!enabled) return { update: () => undefined, stop: () => undefined };
@@ -66,17 +73,18 @@ function progressReporter(ctx: CommandContext, enabled: boolean): { update: (don
       update: (done, total) => {
         if (bar === undefined) {
           bar = new SingleBar({
-            format: 'sweep [{bar}] {value}/{total} runs | {rate} runs/s | ETA {eta_formatted}',
+            format: 'sweep [{bar}] {value}/{total} runs | {rate} runs/s | ETA {etaText}',
             stream: process.stderr,
             hideCursor: true,
             etaBuffer: 50,
           });
-          bar.start(total, done, { rate: '0.0' });
+          bar.start(total, done, { rate: '0.0', etaText: '…' });
           startedAt = performance.now();
           startDone = done;
         }
         const s = (performance.now() - startedAt) / 1000;
-        bar.update(done, { rate: s > 0 ? ((done - startDone) / s).toFixed(1) : '0.0' });
+        const rate = s > 0 ? (done - startDone) / s : 0;
+        bar.update(done, { rate: rate.toFixed(1), etaText: rate > 0 ? formatSeconds((total - done) / rate) : '…' });
       },
       stop: () => bar?.stop(),
     };
@@ -97,7 +105,7 @@ function progressReporter(ctx: CommandContext, enabled: boolean): { update: (don
       const s = (performance.now() - startedAt) / 1000;
       const rate = (done - startDone) / Math.max(s, 1e-9);
       const eta = rate > 0 ? (total - done) / rate : 0;
-      ctx.stderr(`sweep: ${done}/${total} runs (${Math.floor((done / total) * 100)}%), ${rate.toFixed(1)} runs/s, ETA ${eta.toFixed(0)} s\n`);
+      ctx.stderr(`sweep: ${done}/${total} runs (${Math.floor((done / total) * 100)}%), ${rate.toFixed(1)} runs/s, ETA ${formatSeconds(eta)}\n`);
     },
     stop: () => undefined,
   };
