@@ -1,8 +1,8 @@
 /**
  * Builds what one run needs from a loaded scenario: the mesh's endpoints (the world's dense endpoint
  * indexes), and per client group the effective Envoy cluster its sidecars get (Istio's translation
- * for that group's locality), its compiled retry policy and its mapping from cluster host index to
- * world endpoint index.
+ * for that group's locality, or the cluster of an `envoy:` file, the same for every group), its
+ * compiled retry policy and its mapping from cluster host index to world endpoint index.
  */
 import YAML from 'yaml';
 import { readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { applyResourceOverrides, type ResourceOverride } from '../config/overrid
 import { checkFaultTargets, type ClientGroupSpec } from '../config/scenario.ts';
 import { parseYamlDocuments } from '../config/yaml.ts';
 import type { EnvoyCluster } from '../envoy/cluster.ts';
+import { loadEnvoyConfigFile, type EnvoyConfig } from '../envoy/config/document.ts';
 import { resolveOutlierConfig, type OutlierConfig } from '../envoy/outlier/config.ts';
 import { resolveVersions, type ResolvedVersions } from '../envoy/profiles.ts';
 import { compileRetryPolicy, type RetryPolicy } from '../envoy/router/retry-policy.ts';
@@ -22,7 +23,8 @@ import type { FaultEndpoint } from '../world/faults.ts';
 export interface ClientGroupModel {
   index: number;
   spec: ClientGroupSpec;
-  translated: TranslatedCluster;
+  /** Istio's translation for this group; undefined for an `envoy:` file. */
+  translated: TranslatedCluster | undefined;
   cluster: EnvoyCluster;
   /** Fully defaulted outlier config, or undefined when the cluster has no detector. */
   outlier: OutlierConfig | undefined;
@@ -36,7 +38,9 @@ export interface RunModel {
   /** Every endpoint of the mesh service, in ServiceEntry order: the dense world endpoint indexes. */
   endpoints: FaultEndpoint[];
   groups: ClientGroupModel[];
-  istio: IstioConfig;
+  /** Exactly one of istio / envoy: the mesh configuration the scenario names. */
+  istio: IstioConfig | undefined;
+  envoy: EnvoyConfig | undefined;
 }
 
 /** Reads the Istio file named by the scenario, applying `Kind/name:path=value` overrides first. */
@@ -62,15 +66,13 @@ export function loadIstioWithOverrides(path: string, displayName: string, overri
 /** `file` names the scenario in messages (as the user wrote it). */
 export function buildRunModel(loaded: LoadedScenario, resourceOverrides: readonly ResourceOverride[] = [], file = loaded.scenarioPath): RunModel {
   const { scenario, configPath } = loaded;
-  if (loaded.configKind !== 'istio') {
-    throw new UserError(`${file}: envoy: plain Envoy cluster files are not supported yet; give the mesh as istio: (ServiceEntry + DestinationRule)`);
-  }
   let versions: ResolvedVersions;
   try {
     versions = resolveVersions({ istio: scenario.versions.istio, envoy: scenario.versions.envoy });
   } catch (e) {
     throw new UserError(`${file}: versions: ${(e as Error).message}`);
   }
+  if (loaded.configKind === 'envoy') return buildEnvoyRunModel(loaded, versions, resourceOverrides, file);
   const istio = loadIstioWithOverrides(configPath, scenario.istio ?? configPath, resourceOverrides);
   const istioMinor = versions.istioMinor ?? versions.envoyMinor - 8;
 
@@ -78,8 +80,7 @@ export function buildRunModel(loaded: LoadedScenario, resourceOverrides: readonl
   const allHosts = istio.serviceEntries.flatMap((se) => se.spec.hosts);
   if (allHosts.length === 0) throw new UserError(`${scenario.istio}: no ServiceEntry with hosts: nothing for the clients to call`);
 
-  const endpoints: FaultEndpoint[] = [];
-  const endpointIndex = new Map<string, number>();
+  const world: WorldEndpoints = { endpoints: [], endpointIndex: new Map() };
   const groups = scenario.clients.map((spec, index): ClientGroupModel => {
     const host = spec.host ?? (allHosts.length === 1 ? allHosts[0] : undefined);
     if (host === undefined) {
@@ -93,32 +94,77 @@ export function buildRunModel(loaded: LoadedScenario, resourceOverrides: readonl
     }
     // One cluster per port; clients call the first port (the article's single HTTP port).
     const t = translated[0];
-    const cluster = t.cluster;
-    // World endpoints are the union of the clusters' endpoints, in first-seen order; their
-    // locality is the one Istio resolved (locality field or topology labels).
-    const hostToEndpoint = Int32Array.from(
-      cluster.endpoints.map((e) => {
-        let i = endpointIndex.get(e.address);
-        if (i === undefined) {
-          i = endpoints.length;
-          endpointIndex.set(e.address, i);
-          endpoints.push({ address: e.address, locality: { ...e.locality } });
-        }
-        return i;
-      }),
-    );
-    let outlier: OutlierConfig | undefined;
-    if (cluster.outlier_detection !== undefined) {
-      try {
-        outlier = resolveOutlierConfig(cluster.outlier_detection, versions.semantics.outlier);
-      } catch (e) {
-        throw new UserError(`${scenario.istio}: DestinationRule outlierDetection: ${(e as Error).message}`);
-      }
-    }
-    const retryPolicy = cluster.retry_policy ? compileRetryPolicy(cluster.retry_policy) : undefined;
-    return { index, spec, translated: t, cluster, outlier, retryPolicy, hostToEndpoint };
+    return groupModel(index, spec, t.cluster, t, world, versions, `${scenario.istio}: DestinationRule outlierDetection`);
   });
+  const { endpoints } = world;
   if (endpoints.length === 0) throw new UserError(`${scenario.istio}: the ServiceEntry lists no endpoints to simulate`);
   checkFaultTargets(scenario, endpoints.map((e) => e.address), endpoints.map((e) => e.locality), file);
-  return { versions, endpoints, groups, istio };
+  return { versions, endpoints, groups, istio, envoy: undefined };
+}
+
+interface WorldEndpoints {
+  endpoints: FaultEndpoint[];
+  endpointIndex: Map<string, number>;
+}
+
+/** One group's model around its cluster; `outlierWhere` prefixes outlier config errors. */
+function groupModel(
+  index: number,
+  spec: ClientGroupSpec,
+  cluster: EnvoyCluster,
+  translated: TranslatedCluster | undefined,
+  world: WorldEndpoints,
+  versions: ResolvedVersions,
+  outlierWhere: string,
+): ClientGroupModel {
+  // World endpoints are the union of the clusters' endpoints, in first-seen order; their
+  // locality is the one the configuration gives (Istio: locality field or topology labels).
+  const hostToEndpoint = Int32Array.from(
+    cluster.endpoints.map((e) => {
+      let i = world.endpointIndex.get(e.address);
+      if (i === undefined) {
+        i = world.endpoints.length;
+        world.endpointIndex.set(e.address, i);
+        world.endpoints.push({ address: e.address, locality: { ...e.locality } });
+      }
+      return i;
+    }),
+  );
+  let outlier: OutlierConfig | undefined;
+  if (cluster.outlier_detection !== undefined) {
+    try {
+      outlier = resolveOutlierConfig(cluster.outlier_detection, versions.semantics.outlier);
+    } catch (e) {
+      throw new UserError(`${outlierWhere}: ${(e as Error).message}`);
+    }
+  }
+  const retryPolicy = cluster.retry_policy ? compileRetryPolicy(cluster.retry_policy) : undefined;
+  return { index, spec, translated, cluster, outlier, retryPolicy, hostToEndpoint };
+}
+
+/**
+ * An `envoy:` file: one cluster for every client group (a plain Envoy cluster does not depend on the
+ * client's locality; zone-aware routing is not modelled and the file reader warns about it). In a
+ * bootstrap with several clusters, clients[].host names the cluster. `--set` resource overrides
+ * take `Cluster/<name>:path=value` and `Route/<name>:path=value` (src/envoy/config/document.ts).
+ */
+function buildEnvoyRunModel(loaded: LoadedScenario, versions: ResolvedVersions, resourceOverrides: readonly ResourceOverride[], file: string): RunModel {
+  const { scenario, configPath } = loaded;
+  const envoyName = scenario.envoy ?? configPath;
+  const hosts = [...new Set(scenario.clients.map((c) => c.host).filter((h): h is string => h !== undefined))];
+  if (hosts.length > 1) {
+    throw new UserError(`${file}: clients[].host: an envoy: file gives one cluster, so every client group calls the same one (got ${hosts.join(', ')})`);
+  }
+  const envoy = loadEnvoyConfigFile(configPath, envoyName, { clusterName: hosts[0], overrides: resourceOverrides });
+  const index = scenario.clients.findIndex((c) => c.host !== undefined && c.host !== envoy.cluster.name);
+  if (index >= 0) {
+    throw new UserError(`${file}: clients[${index}].host: ${scenario.clients[index].host} is not the cluster of ${envoyName} (${envoy.cluster.name})`);
+  }
+  const world: WorldEndpoints = { endpoints: [], endpointIndex: new Map() };
+  const groups = scenario.clients.map((spec, i) =>
+    groupModel(i, spec, structuredClone(envoy.cluster), undefined, world, versions, `${envoyName}: outlier_detection`),
+  );
+  checkFaultTargets(scenario, world.endpoints.map((e) => e.address), world.endpoints.map((e) => e.locality), file);
+  // No Istio is involved: the run reports only the Envoy version.
+  return { versions: { ...versions, istioMinor: undefined }, endpoints: world.endpoints, groups, istio: undefined, envoy };
 }
