@@ -52,6 +52,9 @@ interface ChildResult {
   requestsPerSecond: number;
   requestsPerCpuSecond: number;
   peakRssMB: number;
+  /** RSS and heap used after loading the scenario, before the simulation is built (MB). */
+  rssBeforeMB: number;
+  heapBeforeMB: number;
   /** RSS sampled at each tenth of simulated time (MB). */
   rssMB: number[];
   heapUsedMB: number[];
@@ -95,6 +98,7 @@ function runChild(name: string, file: string, sets: string[]): void {
   const loaded = loadScenario(file, { overrides: so });
   const model = buildRunModel(loaded, resources, file);
   const duration = loaded.scenario.durationMs;
+  const before = process.memoryUsage();
   const rss: number[] = [];
   const heap: number[] = [];
   let peakSampled = 0;
@@ -126,6 +130,8 @@ function runChild(name: string, file: string, sets: string[]): void {
     requestsPerSecond: requests / (wallMs / 1000),
     requestsPerCpuSecond: requests / (cpuMs / 1000),
     peakRssMB: Number.isNaN(hwm) ? peakSampled : hwm,
+    rssBeforeMB: Math.round(before.rss / MB),
+    heapBeforeMB: Math.round(before.heapUsed / MB),
     rssMB: rss.map((x) => Math.round(x)),
     heapUsedMB: heap.map((x) => Math.round(x)),
     errorRate: s.requests.errorRate,
@@ -179,8 +185,8 @@ function main(argv: string[]): void {
     console.log(`  wall time            ${(r.wallMs / 1000).toFixed(2)} s   (CPU ${(r.cpuMs / 1000).toFixed(2)} s)`);
     console.log(`  requests / s         ${fmt(r.requestsPerSecond)} wall   (${fmt(r.requestsPerCpuSecond)} per CPU second)`);
     console.log(`  peak RSS             ${r.peakRssMB.toFixed(0)} MB`);
-    console.log(`  RSS at each 10% of simulated time (MB): ${r.rssMB.join(' ')}`);
-    console.log(`  heap used at each 10% (MB):             ${r.heapUsedMB.join(' ')}`);
+    console.log(`  RSS before the run, then at each 10% of simulated time (MB): ${r.rssBeforeMB} | ${r.rssMB.join(' ')}`);
+    console.log(`  heap used, same points (MB):                                 ${r.heapBeforeMB} | ${r.heapUsedMB.join(' ')}`);
     console.log(`  (client error rate ${r.errorRate === null ? 'n/a' : (100 * r.errorRate).toFixed(3) + '%'}, ejections enforced ${r.ejectionsEnforced})`);
   }
   if (json) console.log(JSON.stringify({ node: process.version, cpus: cpus().length, cpu, results }, null, 2));
