@@ -12,6 +12,7 @@
  * typed-array slots with pooled RetryState objects, events are (time, kind, a, b) numbers.
  */
 import { Kernel } from '../engine/kernel.ts';
+import { grownTo } from '../engine/typed-arrays.ts';
 import { RandomStream, rootStream } from '../engine/random.ts';
 import { PickContext, ClusterLoadBalancer } from '../envoy/lb/cluster-lb.ts';
 import { PreviousPrioritiesRetryPriority } from '../envoy/lb/retry-priority.ts';
@@ -681,23 +682,18 @@ export class Simulation {
 
   private growSlots(newCapacity: number): void {
     const old = this.capacity;
-    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, n: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
-      return b;
-    };
-    this.reqProxy = grow(this.reqProxy, newCapacity);
-    this.reqStart = grow(this.reqStart, newCapacity);
-    this.reqGen = grow(this.reqGen, newCapacity);
-    this.reqAttemptSeq = grow(this.reqAttemptSeq, newCapacity);
-    this.reqHost = grow(this.reqHost, newCapacity);
-    this.reqOutcome = grow(this.reqOutcome, newCapacity);
-    this.reqStatus = grow(this.reqStatus, newCapacity);
-    this.reqConnected = grow(this.reqConnected, newCapacity);
-    this.reqAttemptStart = grow(this.reqAttemptStart, newCapacity);
-    this.reqJob = grow(this.reqJob, newCapacity);
-    this.reqTried = grow(this.reqTried, newCapacity * this.maxAttempts);
-    this.reqTriedCount = grow(this.reqTriedCount, newCapacity);
+    this.reqProxy = grownTo(this.reqProxy, newCapacity);
+    this.reqStart = grownTo(this.reqStart, newCapacity);
+    this.reqGen = grownTo(this.reqGen, newCapacity);
+    this.reqAttemptSeq = grownTo(this.reqAttemptSeq, newCapacity);
+    this.reqHost = grownTo(this.reqHost, newCapacity);
+    this.reqOutcome = grownTo(this.reqOutcome, newCapacity);
+    this.reqStatus = grownTo(this.reqStatus, newCapacity);
+    this.reqConnected = grownTo(this.reqConnected, newCapacity);
+    this.reqAttemptStart = grownTo(this.reqAttemptStart, newCapacity);
+    this.reqJob = grownTo(this.reqJob, newCapacity);
+    this.reqTried = grownTo(this.reqTried, newCapacity * this.maxAttempts);
+    this.reqTriedCount = grownTo(this.reqTriedCount, newCapacity);
     const freeList = new Int32Array(newCapacity);
     freeList.set(this.freeList.subarray(0, this.freeCount));
     this.freeList = freeList;

@@ -15,6 +15,7 @@
  * nothing once the pools have grown to the run's peak.
  */
 import type { CapacitySpec } from '../config/scenario.ts';
+import { grownTo } from '../engine/typed-arrays.ts';
 
 export const ADMIT_STARTED = 0;
 export const ADMIT_QUEUED = 1;
@@ -200,20 +201,15 @@ export class EndpointServers {
 
   private grow(n: number): void {
     const old = this.capacityJobs;
-    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
-      return b;
-    };
-    this.jobSlot = g(this.jobSlot);
-    this.jobSeq = g(this.jobSeq);
-    this.jobEndpoint = g(this.jobEndpoint);
-    this.jobBaseMs = g(this.jobBaseMs);
-    this.jobOutcome = g(this.jobOutcome);
-    this.jobStatus = g(this.jobStatus);
-    this.jobState = g(this.jobState);
-    this.jobGen = g(this.jobGen);
-    this.jobNext = g(this.jobNext);
+    this.jobSlot = grownTo(this.jobSlot, n);
+    this.jobSeq = grownTo(this.jobSeq, n);
+    this.jobEndpoint = grownTo(this.jobEndpoint, n);
+    this.jobBaseMs = grownTo(this.jobBaseMs, n);
+    this.jobOutcome = grownTo(this.jobOutcome, n);
+    this.jobStatus = grownTo(this.jobStatus, n);
+    this.jobState = grownTo(this.jobState, n);
+    this.jobGen = grownTo(this.jobGen, n);
+    this.jobNext = grownTo(this.jobNext, n);
     for (let j = n - 1; j >= old; j--) {
       this.jobNext[j] = this.freeHead;
       this.freeHead = j;
