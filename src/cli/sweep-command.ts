@@ -245,7 +245,7 @@ export function addSweepCommand(program: Command, ctx: CommandContext): void {
             break;
           }
           case 'ecdf':
-            spec = ecdfSpec(plan, rows, { metric });
+            spec = ecdfSpec(plan, rows, { metric, facet: optParam(opts.facet, '--facet') });
             name = `ecdf-${slug(metric.name)}`;
             break;
           default:

@@ -175,7 +175,14 @@ export function lineSpec(plan: SweepPlan, rows: readonly RunRow[], o: LineOption
     return st.mean === null ? [] : [{ x: g.x, c: g.c, f: g.f, mean: st.mean, low: st.low ?? st.mean, high: st.high ?? st.mean }];
   });
   const xEnc = numeric
-    ? { field: 'x', type: 'quantitative', title: parameterTitle(plan.parameters[o.x].address), scale: { zero: false } }
+    ? {
+        field: 'x',
+        type: 'quantitative',
+        title: parameterTitle(plan.parameters[o.x].address),
+        scale: { zero: false },
+        // Ticks at the swept values only (no 1.5 for an integer count).
+        axis: { values: plan.parameters[o.x].values.map((v) => v.value as number), format: '~g' },
+      }
     : { field: 'x', type: 'ordinal', sort: labelsOf(plan, o.x), title: parameterTitle(plan.parameters[o.x].address), axis: { labelAngle: 0 }, scale: { type: 'point', padding: 0.5 } };
   const colorEnc =
     o.color === undefined
@@ -192,7 +199,10 @@ export function lineSpec(plan: SweepPlan, rows: readonly RunRow[], o: LineOption
   };
   const title = {
     text: `${o.metric.name} against ${parameterTitle(plan.parameters[o.x].address)}`,
-    subtitle: subtitle([`${plan.name}; ${plan.replications} replication${plan.replications === 1 ? '' : 's'} per point`, otherParametersNote(plan, used)]),
+    subtitle: subtitle([
+      `${plan.name}; ${plan.replications} replication${plan.replications === 1 ? '' : 's'} per point; equal lines overlap`,
+      otherParametersNote(plan, used),
+    ]),
   };
   if (o.facet === undefined) return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, data: { values: data }, ...inner } as VegaLiteSpec;
   return {
@@ -255,8 +265,8 @@ export function paretoSpec(plan: SweepPlan, rows: readonly RunRow[], o: ParetoOp
     width: 480,
     height: 320,
     encoding: {
-      x: { field: 'a', type: 'quantitative', title: `${o.a.name} (mean)`, scale: { zero: false, nice: true }, axis: { format: '~g' } },
-      y: { field: 'b', type: 'quantitative', title: `${o.b.name} (mean)`, scale: { zero: false, nice: true }, axis: { format: '~g' } },
+      x: { field: 'a', type: 'quantitative', title: `${o.a.name} (mean)`, scale: { zero: false, nice: true }, axis: { format: '~g', tickCount: 5, labelOverlap: 'greedy' } },
+      y: { field: 'b', type: 'quantitative', title: `${o.b.name} (mean)`, scale: { zero: false, nice: true }, axis: { format: '~g', tickCount: 5, labelOverlap: 'greedy' } },
     },
     layer: [
       { transform: [{ filter: "datum.front === 'Pareto front'" }], mark: { type: 'line', color: '#d62728', strokeDash: [4, 3] }, encoding: { order: { field: 'a', type: 'quantitative' } } },
@@ -273,30 +283,28 @@ export function paretoSpec(plan: SweepPlan, rows: readonly RunRow[], o: ParetoOp
 
 export interface EcdfOptions {
   metric: MetricRef;
+  /** One panel per value of this parameter; the lines in a panel are the other parameters' values. */
+  facet?: number;
 }
 
 /** Per point: the fraction of its runs whose value is ≤ t (runs with no value keep the curve below 1). */
 export function ecdfSpec(plan: SweepPlan, rows: readonly RunRow[], o: EcdfOptions): VegaLiteSpec {
   const stats = pointStats(plan, rows, o.metric.column);
-  const data: { series: string; v: number; p: number; k: number }[] = [];
+  const data: { series: string; f: string; v: number; p: number; k: number }[] = [];
   const order: string[] = [];
+  const seriesParams = plan.parameters.map((_, i) => i).filter((i) => i !== o.facet);
   for (const s of stats) {
-    const series = s.labels.join(', ') || 'all runs';
-    order.push(series);
+    const series = seriesParams.map((i) => s.labels[i]).join(', ') || 'all runs';
+    const f = o.facet === undefined ? '' : s.labels[o.facet];
+    if (!order.includes(series)) order.push(series);
     const xs = s.values.filter((v): v is number => v !== null).sort((a, b) => a - b);
     // The curve rises from 0 at the smallest value; k orders the steps (ties in v included).
-    if (xs.length > 0) data.push({ series, v: xs[0], p: 0, k: 0 });
-    xs.forEach((v, i) => data.push({ series, v, p: (i + 1) / s.values.length, k: i + 1 }));
+    if (xs.length > 0) data.push({ series, f, v: xs[0], p: 0, k: 0 });
+    xs.forEach((v, i) => data.push({ series, f, v, p: (i + 1) / s.values.length, k: i + 1 }));
   }
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: `eCDF of ${o.metric.name} per point`,
-      subtitle: [`${plan.name}; ${plan.replications} replication${plan.replications === 1 ? '' : 's'} per point; runs without a value keep a curve below 1`, `series: ${plan.parameters.map((p) => parameterTitle(p.address)).join(', ') || 'all runs'}`],
-    },
-    data: { values: data },
-    width: 480,
-    height: 280,
+  const inner = {
+    width: o.facet === undefined ? 480 : 300,
+    height: o.facet === undefined ? 280 : 200,
     mark: { type: 'line', interpolate: 'step-after', point: { size: 18 } },
     encoding: {
       x: { field: 'v', type: 'quantitative', title: o.metric.name, scale: { zero: false } },
@@ -304,6 +312,22 @@ export function ecdfSpec(plan: SweepPlan, rows: readonly RunRow[], o: EcdfOption
       color: { field: 'series', type: 'nominal', sort: order, title: 'point', scale: { scheme: 'tableau20' }, legend: { labelLimit: 360 } },
       order: { field: 'k', type: 'quantitative' },
     },
+  };
+  const title = {
+    text: `eCDF of ${o.metric.name} per point`,
+    subtitle: [
+      `${plan.name}; ${plan.replications} replication${plan.replications === 1 ? '' : 's'} per point; runs without a value keep a curve below 1; equal curves overlap`,
+      `lines: ${seriesParams.map((i) => parameterTitle(plan.parameters[i].address)).join(', ') || 'all runs'}`,
+    ],
+  };
+  if (o.facet === undefined) return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, data: { values: data }, ...inner } as VegaLiteSpec;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    data: { values: data },
+    facet: { field: 'f', type: 'ordinal', sort: labelsOf(plan, o.facet), title: parameterTitle(plan.parameters[o.facet].address) },
+    columns: 2,
+    spec: inner,
   } as VegaLiteSpec;
 }
 
@@ -345,9 +369,14 @@ export async function writeSweepCharts(dir: string, plan: SweepPlan, rows: reado
     const [a, b] = metrics;
     files.push(...(await writeChart(dir, `pareto-${slug(a.name)}-vs-${slug(b.name)}`, paretoSpec(plan, rows, { a, b, directionA: 'min', directionB: 'min' }))));
   }
-  if (plan.points <= MAX_ECDF_POINTS) {
+  // One panel when the points are few; else one panel per value of the last varied parameter, if
+  // that brings the lines per panel down to MAX_ECDF_POINTS.
+  const last = varied[varied.length - 1];
+  const ecdfFacet =
+    plan.points <= MAX_ECDF_POINTS ? undefined : last !== undefined && plan.points / plan.parameters[last].values.length <= MAX_ECDF_POINTS ? last : -1;
+  if (ecdfFacet !== -1) {
     for (const m of metrics.filter((x) => TIME_METRIC.test(x.column))) {
-      files.push(...(await writeChart(dir, `ecdf-${slug(m.name)}`, ecdfSpec(plan, rows, { metric: m }))));
+      files.push(...(await writeChart(dir, `ecdf-${slug(m.name)}`, ecdfSpec(plan, rows, { metric: m, facet: ecdfFacet }))));
     }
   }
   return files;
