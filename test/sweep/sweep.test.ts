@@ -91,11 +91,13 @@ describe('failsim sweep', () => {
     const again = await cli(['sweep', EXP, '--workers', '2', '--out', dir, '--no-progress']);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/already holds a sweep.*--resume/);
-    const r = await cli(['sweep', EXP, '--workers', '2', '--out', dir, '--resume', '--no-progress']);
+    // Charts are left out here (their determinism is covered above): the tables must match.
+    const r = await cli(['sweep', EXP, '--workers', '2', '--out', dir, '--resume', '--no-progress', '--no-charts']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/ran 5, 3 from the journal/);
-    expect(outputs(dir)).toEqual(reference);
+    const tables = Object.fromEntries(Object.entries(reference).filter(([name]) => !name.startsWith('charts/')));
+    expect(outputs(dir)).toEqual(tables);
     expect(readFileSync(join(dir, 'runs.partial.jsonl'), 'utf8').trim().split('\n')).toHaveLength(8);
   });
 
