@@ -1,7 +1,8 @@
 /**
- * `failsim explain <scenario-or-istio-yaml> [--client-locality r/z/s]... [--istio 1.x | --envoy 1.x] [--json]`:
- * the effective Envoy cluster each client locality gets from the user's Istio YAML, with Envoy's
- * defaults filled in and warnings for the known traps. See docs/explain.md.
+ * `failsim explain <scenario-or-istio-or-envoy-yaml> [--client-locality r/z/s]... [--istio 1.x | --envoy 1.x] [--cluster name] [--json]`:
+ * the effective Envoy cluster each client locality gets from the user's Istio YAML (or the cluster
+ * of a plain Envoy file, docs/envoy-config.md), with Envoy's defaults filled in and warnings for the
+ * known traps. See docs/explain.md.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -13,6 +14,8 @@ import { IstioConfigError } from '../istio/diagnostics.ts';
 import { loadIstioFile } from '../istio/load.ts';
 import { parseLocality, formatLocality } from '../istio/locality.ts';
 import { explainIstio, type ExplainReport } from '../istio/explain.ts';
+import { explainEnvoy } from '../istio/explain-envoy.ts';
+import { isEnvoyConfigDocument, loadEnvoyConfigFile } from '../envoy/config/document.ts';
 import { formatDurationMs } from '../config/durations.ts';
 import { OutlierConfigError } from '../envoy/outlier/config.ts';
 import { UserError } from './errors.ts';
@@ -22,12 +25,15 @@ interface ExplainOpts {
   clientLocality?: string[];
   istio?: string;
   envoy?: string;
+  cluster?: string;
   json?: boolean;
 }
 
 /** What explain reads from a scenario file (the scenario schema itself is src/config's). */
 interface ScenarioKeys {
-  istioPath: string;
+  /** The file the scenario's istio: or envoy: key names. */
+  configPath: string;
+  kind: 'istio' | 'envoy';
   localities: string[];
   versions: { istio?: string; envoy?: string };
 }
@@ -46,9 +52,12 @@ function readScenarioKeys(file: string): ScenarioKeys | undefined {
   } catch {
     return undefined; // not a scenario; the Istio loader reports the YAML error with its location
   }
-  if (first === null || typeof first !== 'object' || Array.isArray(first) || !('istio' in first)) return undefined;
-  const s = first as { istio?: unknown; clients?: unknown; versions?: unknown };
-  if (typeof s.istio !== 'string') throw new UserError(`${file}: istio: expected the path of an Istio YAML file (relative to the scenario)`);
+  if (first === null || typeof first !== 'object' || Array.isArray(first) || !('istio' in first || 'envoy' in first)) return undefined;
+  const s = first as { istio?: unknown; envoy?: unknown; clients?: unknown; versions?: unknown };
+  const kind = 'istio' in s ? 'istio' : 'envoy';
+  if (typeof s[kind] !== 'string') {
+    throw new UserError(`${file}: ${kind}: expected the path of ${kind === 'istio' ? 'an Istio' : 'an Envoy cluster'} YAML file (relative to the scenario)`);
+  }
   const localities: string[] = [];
   if (s.clients !== undefined) {
     if (!Array.isArray(s.clients)) throw new UserError(`${file}: clients: expected a list`);
@@ -69,7 +78,16 @@ function readScenarioKeys(file: string): ScenarioKeys | undefined {
       versions[k] = String(v[k]);
     }
   }
-  return { istioPath: resolve(dirname(file), s.istio), localities, versions };
+  return { configPath: resolve(dirname(file), s[kind] as string), kind, localities, versions };
+}
+
+/** A file that is not a scenario: Envoy config, or (by default) Istio resources. */
+function isEnvoyFile(file: string): boolean {
+  try {
+    return isEnvoyConfigDocument(parseYaml(readFileSync(file, 'utf8').split(/^---\s*$/m).find((d) => d.trim() !== '') ?? ''));
+  } catch {
+    return false; // the Istio loader reports unreadable files and YAML errors
+  }
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -83,16 +101,19 @@ export function addExplainCommand(program: Command, ctx: CommandContext): void {
       'Show the effective Envoy cluster each client proxy gets from Istio YAML: endpoint priorities and\n' +
         'weights, outlier detection with Envoy defaults, panic threshold, LB policy, retry policy, the\n' +
         'ejection cap, and warnings for known traps. Input: an Istio YAML file, or a scenario whose\n' +
-        '`istio:` key names one.',
+        '`istio:` key names one; or a plain Envoy cluster file (docs/envoy-config.md) or a scenario whose\n' +
+        '`envoy:` key names one.',
     )
-    .argument('<file>', 'Istio YAML (ServiceEntry/DestinationRule/VirtualService) or scenario YAML')
+    .argument('<file>', 'Istio YAML (ServiceEntry/DestinationRule/VirtualService), Envoy cluster YAML/JSON or scenario YAML')
     .option('--client-locality <region/zone/subzone>', 'client proxy locality (repeatable)', collect)
     .option('--istio <version>', 'Istio release whose translation and Envoy to reproduce, e.g. 1.28')
     .option('--envoy <version>', 'Envoy release (Istio version inferred as Envoy − 8)')
+    .option('--cluster <name>', 'Envoy bootstrap file: which of static_resources.clusters to explain')
     .option('--json', 'machine-readable output (see docs/explain.md)')
     .action((file: string, opts: ExplainOpts) => {
       const scenario = readScenarioKeys(file);
-      const istioFile = scenario ? scenario.istioPath : file;
+      const istioFile = scenario ? scenario.configPath : file;
+      const envoyInput = scenario ? scenario.kind === 'envoy' : isEnvoyFile(file);
       const localities = opts.clientLocality ?? scenario?.localities ?? [];
       const choice =
         opts.istio !== undefined || opts.envoy !== undefined ? { istio: opts.istio, envoy: opts.envoy } : (scenario?.versions ?? {});
@@ -105,14 +126,15 @@ export function addExplainCommand(program: Command, ctx: CommandContext): void {
       const clientLocalities: Locality[] = localities.length > 0 ? localities.map(parseLocality) : [{ region: '', zone: '', subzone: '' }];
       let report: ExplainReport;
       try {
-        const config = loadIstioFile(istioFile);
-        report = explainIstio(config, { clientLocalities, versions });
+        if (envoyInput) report = explainEnvoy(loadEnvoyConfigFile(istioFile, istioFile, { clusterName: opts.cluster }), versions);
+        else report = explainIstio(loadIstioFile(istioFile), { clientLocalities, versions });
       } catch (e) {
         if (e instanceof IstioConfigError) throw new UserError(e.message);
-        if (e instanceof OutlierConfigError) throw new UserError(`${istioFile}: ${e.message}`);
+        if (e instanceof OutlierConfigError) throw new UserError(`${istioFile}: ${envoyInput ? 'outlier_detection: ' : ''}${e.message}`);
         throw e;
       }
-      if (localities.length === 0) {
+      // A plain Envoy cluster is the same for every client locality.
+      if (localities.length === 0 && !envoyInput) {
         report.warnings.push({
           code: 'no-client-locality',
           message: 'no client locality given (--client-locality or the scenario\'s clients[].locality): the client is assumed to have an empty locality',
@@ -129,11 +151,12 @@ function ms(v: number): string {
 
 export function formatReport(r: ExplainReport): string {
   const lines: string[] = [];
-  lines.push(`Istio 1.${r.istioMinor}, Envoy 1.${r.envoyMinor} (outlier rules ${r.profile})`);
+  const envoyInput = r.istioMinor === null;
+  lines.push(`${envoyInput ? 'plain Envoy cluster file' : `Istio 1.${r.istioMinor}`}, Envoy 1.${r.envoyMinor} (outlier rules ${r.profile})`);
   for (const w of r.warnings) lines.push(`warning [${w.code}]: ${w.message}`);
   for (const c of r.clusters) {
     lines.push('');
-    lines.push(`cluster ${c.clusterName}  (client locality ${c.clientLocality || '(none)'})`);
+    lines.push(`cluster ${c.clusterName}  (${envoyInput ? 'every client locality' : `client locality ${c.clientLocality || '(none)'}`})`);
     lines.push('  endpoints:');
     const rows = c.endpoints.map((e) => [`${e.address}:${e.port}`, e.locality || '(none)', `priority ${e.priority}`, `weight ${e.weight}`]);
     const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length), 0));
@@ -150,7 +173,7 @@ export function formatReport(r: ExplainReport): string {
       lines.push(`    enforcing_success_rate ${o.enforcing_success_rate}%, split_external_local_origin_errors ${o.split_external_local_origin_errors}`);
       lines.push(`  max ejectable hosts at once: ${c.maxEjectableHosts} of ${c.endpoints.length}`);
     } else {
-      lines.push('  outlier_detection: none (no outlierDetection in the DestinationRule)');
+      lines.push(`  outlier_detection: none (no ${envoyInput ? 'outlier_detection in the cluster' : 'outlierDetection in the DestinationRule'})`);
     }
     const p = c.retryPolicy;
     if (p) {

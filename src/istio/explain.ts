@@ -42,7 +42,8 @@ export interface ExplainedCluster {
 }
 
 export interface ExplainReport {
-  istioMinor: number;
+  /** null when the input is a plain Envoy file (src/istio/explain-envoy.ts). */
+  istioMinor: number | null;
   envoyMinor: number;
   profile: string;
   clusters: ExplainedCluster[];
@@ -96,7 +97,28 @@ export function explainIstio(config: IstioConfig, options: ExplainOptions): Expl
   };
 }
 
-function explainCluster(t: TranslatedCluster, locality: Locality, versions: ResolvedVersions): ExplainedCluster {
+/** What explainCluster needs of a cluster: Istio's translation, or an adapter for a plain Envoy file. */
+export type ExplainClusterInput = Pick<TranslatedCluster, 'host' | 'port' | 'subset' | 'cluster' | 'warnings' | 'localitySettingEnabled' | 'localityMode'>;
+
+/** The config knobs the warnings name: Istio's fields by default, Envoy's for a plain Envoy file. */
+export interface ExplainTerms {
+  maxEjectionPercent: string;
+  /** Why healthy_panic_threshold is 0 (appended after "healthy_panic_threshold 0"). */
+  panicZeroCause: string;
+  retryOtherPriorities: string;
+  /** The http-503-not-retried message. */
+  http503NotRetried: string;
+}
+
+export const ISTIO_TERMS: ExplainTerms = {
+  maxEjectionPercent: 'maxEjectionPercent',
+  panicZeroCause: ': minHealthPercent is unset or 0',
+  retryOtherPriorities: 'Set retries.retryRemoteLocalities: true to retry in other priorities.',
+  http503NotRetried:
+    'HTTP 503 responses are not retried (Istio ≥ 1.24 default: retriable_status_codes is empty); only connect failures, refused streams and gRPC unavailable/cancelled are.',
+};
+
+export function explainCluster(t: ExplainClusterInput, locality: Locality, versions: ResolvedVersions, terms: ExplainTerms = ISTIO_TERMS): ExplainedCluster {
   const c = t.cluster;
   const profile = versions.semantics.outlier;
   const warnings: ExplainWarning[] = t.warnings.map(fromIstioWarning);
@@ -113,9 +135,9 @@ function explainCluster(t: TranslatedCluster, locality: Locality, versions: Reso
     warnings.push({
       code: 'ejection-cap-ejects-nothing',
       message:
-        `${envoy} can eject no host: with ${n} host(s) in the cluster and maxEjectionPercent ${od.max_ejection_percent}, ` +
+        `${envoy} can eject no host: with ${n} host(s) in the cluster and ${terms.maxEjectionPercent} ${od.max_ejection_percent}, ` +
         `one ejection would exceed the cap (100·1/${n} > ${od.max_ejection_percent}). Outlier detection counts errors but never removes a host, so locality failover never happens. ` +
-        `Set maxEjectionPercent to at least ${need}.`,
+        `Set ${terms.maxEjectionPercent} to at least ${need}.`,
     });
   }
   if (!od && t.localitySettingEnabled && t.localityMode !== 'distribute') {
@@ -140,7 +162,7 @@ function explainCluster(t: TranslatedCluster, locality: Locality, versions: Reso
         message:
           `failover can never complete: if every priority-0 host fails, the ejection cap lets at most ${ejectable} of its ${p0Hosts} host(s) be ejected, ` +
           `so priority 0 keeps ${p0Load}% of the traffic (priority loads [${Array.from(s.healthyLoad).join(', ')}]); ` +
-          `Envoy moves traffic off a priority only when fewer than ${(10000 / c.overprovisioning_factor).toFixed(1)}% of its hosts are healthy (overprovisioning factor ${c.overprovisioning_factor / 100}). Raise maxEjectionPercent.`,
+          `Envoy moves traffic off a priority only when fewer than ${(10000 / c.overprovisioning_factor).toFixed(1)}% of its hosts are healthy (overprovisioning factor ${c.overprovisioning_factor / 100}). Raise ${terms.maxEjectionPercent}.`,
       });
     }
   }
@@ -148,7 +170,7 @@ function explainCluster(t: TranslatedCluster, locality: Locality, versions: Reso
     warnings.push({
       code: 'panic-disabled',
       message:
-        'panic mode is off (healthy_panic_threshold 0: minHealthPercent is unset or 0): when every host is ejected Envoy answers 503 "no healthy upstream" (UH) instead of trying the ejected hosts.' +
+        `panic mode is off (healthy_panic_threshold 0${terms.panicZeroCause}): when every host is ejected Envoy answers 503 "no healthy upstream" (UH) instead of trying the ejected hosts.` +
         (cap !== null && cap >= n ? ` This can happen here: the cap allows ejecting all ${n} host(s).` : ''),
     });
   }
@@ -172,13 +194,13 @@ function explainCluster(t: TranslatedCluster, locality: Locality, versions: Reso
       message:
         `retries go back into the same failed priority: the retry policy has no previous_priorities plugin, so each retry draws from the same priority loads (priority 0 holds ${p0Hosts} host(s))` +
         (p0Hosts === 1 ? '; previous_hosts cannot avoid the only priority-0 host, so retries hit it again until it is ejected' : '') +
-        '. Set retries.retryRemoteLocalities: true to retry in other priorities.',
+        `. ${terms.retryOtherPriorities}`,
     });
   }
   if (retry && retry.retry_on.includes('retriable-status-codes') && retry.retriable_status_codes.length === 0 && !retry.retry_on.includes('5xx') && !retry.retry_on.includes('gateway-error')) {
     warnings.push({
       code: 'http-503-not-retried',
-      message: 'HTTP 503 responses are not retried (Istio ≥ 1.24 default: retriable_status_codes is empty); only connect failures, refused streams and gRPC unavailable/cancelled are.',
+      message: terms.http503NotRetried,
     });
   }
   const all = loadsFor(c, []);
