@@ -158,6 +158,9 @@ export class Simulation {
   retries = 0;
   routeTimeouts = 0;
   readonly attemptsByEndpoint: Float64Array;
+  /** Finished and failed requests per client group. */
+  readonly requestsByGroup: Float64Array;
+  readonly failedByGroup: Float64Array;
   readonly failedAttemptsByEndpoint: Float64Array;
   /** Attempts by the priority the picked host has in its proxy's cluster. */
   attemptsByPriority: Float64Array = new Float64Array(8);
@@ -217,6 +220,8 @@ export class Simulation {
     // Ejections landing within one detector interval after a fault still belong to it.
     const grace = Math.max(0, ...model.groups.map((g) => g.outlier?.interval_ms ?? 0)) + scenario.proxy.ejectionDelayMs;
     this.attemptsByEndpoint = new Float64Array(nE);
+    this.requestsByGroup = new Float64Array(model.groups.length);
+    this.failedByGroup = new Float64Array(model.groups.length);
     this.failedAttemptsByEndpoint = new Float64Array(nE);
     this.attemptRng = model.endpoints.map((_, e) => root.fork(`world/endpoint/${e}/attempts`));
     this.arrivals = buildArrivalProcesses(scenario.clients, scenario.durationMs, root);
@@ -666,7 +671,12 @@ export class Simulation {
 
   private finishRequest(slot: number, now: number, failed: boolean): void {
     this.requestsFinished++;
-    if (failed) this.requestsFailed++;
+    const group = this.proxies[this.reqProxy[slot]].group.index;
+    this.requestsByGroup[group]++;
+    if (failed) {
+      this.requestsFailed++;
+      this.failedByGroup[group]++;
+    }
     this.series.recordRequest(now, failed, now - this.reqStart[slot]);
     this.reqGen[slot] = (this.reqGen[slot] + 1) | 0;
     this.reqHost[slot] = -1;

@@ -13,7 +13,15 @@ export interface RunSummary {
   seed: number;
   durationMs: number;
   profile: { envoy: string; istio: string | null; outlier: string };
-  requests: { total: number; succeeded: number; failed: number; errorRate: number | null; inFlightAtEnd: number };
+  requests: {
+    total: number;
+    succeeded: number;
+    failed: number;
+    errorRate: number | null;
+    inFlightAtEnd: number;
+    /** Per client group (scenario order), as its clients see them. */
+    byClientGroup: Array<{ locality: string; total: number; failed: number; errorRate: number | null }>;
+  };
   attempts: {
     total: number;
     failed: number;
@@ -107,6 +115,11 @@ export function summarize(sim: Simulation): RunSummary {
       failed,
       errorRate: total > 0 ? failed / total : null,
       inFlightAtEnd: sim.requestsInFlight,
+      byClientGroup: model.groups.map((g) => {
+        const n = sim.requestsByGroup[g.index];
+        const f = sim.failedByGroup[g.index];
+        return { locality: g.spec.localityText, total: n, failed: f, errorRate: n > 0 ? f / n : null };
+      }),
     },
     attempts: { total: sim.attempts, failed: failedAttempts, byEndpoint, byLocality, byPriority },
     retryAmplification: total > 0 ? sim.attempts / sim.requestsStarted : null,
