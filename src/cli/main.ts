@@ -8,6 +8,7 @@ import { addConformanceCommand } from './conformance-command.ts';
 import { addRunCommand } from './run-command.ts';
 import { addExplainCommand } from './explain-command.ts';
 import { addSweepCommand } from './sweep-command.ts';
+import { addReportCommand } from './report-command.ts';
 
 export interface CommandContext {
   stdout: (text: string) => void;
@@ -30,6 +31,7 @@ export function buildProgram(ctx: CommandContext): Command {
   addConformanceCommand(program, ctx);
   addExplainCommand(program, ctx);
   addSweepCommand(program, ctx);
+  addReportCommand(program, ctx);
   return program;
 }
 
