@@ -15,6 +15,8 @@ import { summarizeValues, type IntervalSummary } from '../sweep/stats.ts';
 import { renderVegaLiteToSvg, svgToPng, type VegaLiteSpec } from './render.ts';
 
 const PNG_SCALE = 2;
+/** Four significant digits, thousands separated, no exponent (1,000 not 1e+3; 0.00001486). */
+const VALUE_FORMAT = ',.4~r';
 /** eCDFs draw one line per point; past this many points the default set leaves them out. */
 const MAX_ECDF_POINTS = 16;
 /** The default set charts at most this many metrics (one heatmap and one line chart each). */
@@ -92,6 +94,13 @@ function otherParametersNote(plan: SweepPlan, used: number[]): string | undefine
   return rest.length ? `mean over ${rest.map((i) => parameterTitle(plan.parameters[i].address)).join(', ')}` : undefined;
 }
 
+/** "3 of 18 points have no value (not drawn)" when some point's runs never had the metric. */
+function missingNote(plan: SweepPlan, rows: readonly RunRow[], column: string): string | undefined {
+  const stats = pointStats(plan, rows, column);
+  const missing = stats.filter((s) => s.stats.mean === null).length;
+  return missing ? `${missing} of ${stats.length} points have no value in any run (not drawn)` : undefined;
+}
+
 function subtitle(parts: (string | undefined)[]): string[] {
   return parts.filter((p): p is string => p !== undefined && p !== '');
 }
@@ -123,18 +132,18 @@ export function heatmapSpec(plan: SweepPlan, rows: readonly RunRow[], o: Heatmap
       {
         mark: { type: 'rect' },
         encoding: {
-          color: { aggregate: 'mean', field: 'mean', type: 'quantitative', title: 'mean', scale: { scheme: 'yelloworangered' }, legend: { format: '.3~g' } },
+          color: { aggregate: 'mean', field: 'mean', type: 'quantitative', title: 'mean', scale: { scheme: 'yelloworangered' }, legend: { format: VALUE_FORMAT } },
         },
       },
       {
         mark: { type: 'text', fontSize: 11 },
-        encoding: { text: { aggregate: 'mean', field: 'mean', type: 'quantitative', format: '.3~g' }, color: { value: 'black' } },
+        encoding: { text: { aggregate: 'mean', field: 'mean', type: 'quantitative', format: VALUE_FORMAT }, color: { value: 'black' } },
       },
     ],
   };
   const title = {
     text: `${o.metric.name}: mean over ${plan.replications} replication${plan.replications === 1 ? '' : 's'}`,
-    subtitle: subtitle([plan.name, otherParametersNote(plan, used)]),
+    subtitle: subtitle([plan.name, otherParametersNote(plan, used), missingNote(plan, rows, o.metric.column)]),
   };
   if (o.facet === undefined) return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, data: { values: data }, ...inner } as VegaLiteSpec;
   return {
@@ -202,6 +211,7 @@ export function lineSpec(plan: SweepPlan, rows: readonly RunRow[], o: LineOption
     subtitle: subtitle([
       `${plan.name}; ${plan.replications} replication${plan.replications === 1 ? '' : 's'} per point; equal lines overlap`,
       otherParametersNote(plan, used),
+      missingNote(plan, rows, o.metric.column),
     ]),
   };
   if (o.facet === undefined) return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, data: { values: data }, ...inner } as VegaLiteSpec;

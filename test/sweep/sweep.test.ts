@@ -12,9 +12,14 @@ describe('failsim sweep', () => {
   test('--workers 1 and --workers 2 write identical bytes (tables and charts)', async () => {
     const one = join(tempDir(), 'w1');
     const two = join(tempDir(), 'w2');
-    const r1 = await cli(['sweep', EXP, '--workers', '1', '--out', one, '--no-progress']);
-    expect(r1.err).toBe('');
+    const r1 = await cli(['sweep', EXP, '--workers', '1', '--out', one]);
     expect(r1.code).toBe(0);
+    // Not a terminal: a start line, then at most one line per 10% of the runs, the last at 100%.
+    const lines = r1.err.trim().split('\n');
+    expect(lines[0]).toBe('sweep: 8 runs');
+    expect(lines.length).toBeLessThanOrEqual(11);
+    for (const l of lines.slice(1)) expect(l).toMatch(/^sweep: \d+\/8 runs \(\d+%\), [\d.]+ runs\/s, ETA \S+$/);
+    expect(lines[lines.length - 1]).toMatch(/^sweep: 8\/8 runs \(100%\)/);
     const r2 = await cli(['sweep', EXP, '--workers', '2', '--out', two, '--no-progress']);
     expect(r2.code).toBe(0);
     reference = outputs(one);
