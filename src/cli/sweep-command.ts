@@ -130,8 +130,8 @@ export function addSweepCommand(program: Command, ctx: CommandContext): void {
   program
     .command('sweep')
     .description(
-      'Run every point × replication of an experiment (a scenario, parameters to vary, replications, seed)\n' +
-        'in a worker pool; write results.csv/.jsonl (one row per run), summary.csv (mean and 95% CI per\n' +
+      'Run every point × replication of an experiment (a scenario, parameters to vary, replications, seed) ' +
+        'in a worker pool; write results.csv/.jsonl (one row per run), summary.csv (mean and 95% CI per ' +
         'point) and charts/ (docs/sweep.md).',
     )
     .argument('<experiment>', 'experiment YAML file')
@@ -185,9 +185,9 @@ export function addSweepCommand(program: Command, ctx: CommandContext): void {
   program
     .command('chart')
     .description(
-      'Draw one chart from a sweep directory: --kind heatmap (--metric, --x, --y [, --facet]), line (--metric,\n' +
-        '--x [, --color, --facet]), pareto (--metric A --metric B [--direction min,max]) or ecdf (--metric).\n' +
-        'Parameters by full address or a unique ending (e.g. interval); metrics as paths into the run JSON.',
+      'Draw one chart from a sweep directory: --kind heatmap (--metric, --x, --y [, --facet]), line (--metric, ' +
+        '--x [, --color, --facet]), pareto (--metric A --metric B [--direction min,max]) or ecdf (--metric ' +
+        '[, --facet]). Parameters by full address or a unique ending (e.g. interval); metrics as paths into the run JSON.',
     )
     .argument('<sweep-dir>', 'a sweep output directory (sweep.json and results.jsonl)')
     .requiredOption('--kind <kind>', 'heatmap | line | pareto | ecdf')
