@@ -330,6 +330,9 @@ describe('errors: file, path and what was expected', () => {
   test('bad values', () => {
     expect(errorOf(STATIC.replace('0.25s', '250ms'))).toBe('envoy.yaml: connect_timeout: expected a duration like "0.1s" or "10s", got "250ms"');
     expect(errorOf(withFields('outlier_detection: { interval: 10 }'))).toMatch(/outlier_detection\.interval: .*\(Envoy durations are strings with an s unit\)/);
+    expect(errorOf(withFields('outlier_detection: { base_ejection_time: 60s, max_ejection_time: 30s }'))).toBe(
+      'envoy.yaml: outlier_detection.max_ejection_time: max_ejection_time (30000 ms) cannot be smaller than base_ejection_time (60000 ms)',
+    );
     expect(errorOf(withFields('outlier_detection: { max_ejection_percent: 150 }'))).toBe('envoy.yaml: outlier_detection.max_ejection_percent: expected a whole number in [0, 100], got 150');
     expect(errorOf(STATIC.replace('load_balancing_weight: 3', 'load_balancing_weight: 0'))).toMatch(/lb_endpoints\[1\]\.load_balancing_weight: expected a whole number in \[1, 4294967295\], got 0/);
     expect(errorOf(withFields('least_request_lb_config: { choice_count: 1 }\nlb_policy: LEAST_REQUEST'))).toMatch(/least_request_lb_config\.choice_count: expected a whole number in \[2,/);

@@ -61,6 +61,12 @@ export function readOutlierDetection(d: Diagnostics, value: unknown, path: reado
     else out[kind.endsWith('duration') ? `${field}_ms` : field] = v;
   }
   if (!ok) return undefined;
+  // Envoy rejects a max_ejection_time below base_ejection_time (default 30 s) whatever its version.
+  const base = (out.base_ejection_time_ms as number | undefined) ?? 30_000;
+  if (out.max_ejection_time_ms !== undefined && (out.max_ejection_time_ms as number) < base) {
+    d.error([...path, 'max_ejection_time'], `max_ejection_time (${out.max_ejection_time_ms} ms) cannot be smaller than base_ejection_time (${base} ms)`);
+    return undefined;
+  }
   // The shared converter checks the field set once more (one definition of OutlierDetectionInput).
   return outlierInputFromEnvoyJson(out);
 }
