@@ -256,14 +256,17 @@ export function paretoSpec(plan: SweepPlan, rows: readonly RunRow[], o: ParetoOp
   });
   const front = paretoFront(pts, o.directionA, o.directionB);
   // Points with the same means share one mark and one label (common random numbers make ties common).
-  const merged = new Map<string, { a: number; b: number; label: string; front: string }>();
+  const merged = new Map<string, { a: number; b: number; labels: string[]; front: string }>();
   pts.forEach((p, i) => {
     const key = JSON.stringify([p.a, p.b]);
     const prev = merged.get(key);
-    if (prev) prev.label += ` | ${p.label}`;
-    else merged.set(key, { a: p.a, b: p.b, label: p.label, front: front.has(i) ? 'Pareto front' : 'dominated' });
+    if (prev) prev.labels.push(p.label);
+    else merged.set(key, { a: p.a, b: p.b, labels: [p.label], front: front.has(i) ? 'Pareto front' : 'dominated' });
   });
-  const data = [...merged.values()];
+  const data = [...merged.values()].map(({ labels, ...rest }) => ({
+    ...rest,
+    label: labels.length <= 2 ? labels.join(' | ') : `${labels.slice(0, 2).join(' | ')} (+${labels.length - 2} more)`,
+  }));
   const dirText = (d: Direction) => (d === 'min' ? 'lower is better' : 'higher is better');
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -275,18 +278,24 @@ export function paretoSpec(plan: SweepPlan, rows: readonly RunRow[], o: ParetoOp
     width: 480,
     height: 320,
     encoding: {
-      x: { field: 'a', type: 'quantitative', title: `${o.a.name} (mean)`, scale: { zero: false, nice: true }, axis: { format: '~g', tickCount: 5, labelOverlap: 'greedy' } },
-      y: { field: 'b', type: 'quantitative', title: `${o.b.name} (mean)`, scale: { zero: false, nice: true }, axis: { format: '~g', tickCount: 5, labelOverlap: 'greedy' } },
+      x: { field: 'a', type: 'quantitative', title: `${o.a.name} (mean)`, scale: { zero: false, nice: true }, axis: { format: VALUE_FORMAT, tickCount: 5, labelOverlap: 'greedy' } },
+      y: { field: 'b', type: 'quantitative', title: `${o.b.name} (mean)`, scale: { zero: false, nice: true }, axis: { format: VALUE_FORMAT, tickCount: 5, labelOverlap: 'greedy' } },
     },
     layer: [
       { transform: [{ filter: "datum.front === 'Pareto front'" }], mark: { type: 'line', color: '#d62728', strokeDash: [4, 3] }, encoding: { order: { field: 'a', type: 'quantitative' } } },
       {
         mark: { type: 'point', filled: true, size: 70 },
         encoding: {
-          color: { field: 'front', type: 'nominal', scale: { domain: ['Pareto front', 'dominated'], range: ['#d62728', '#9e9e9e'] }, title: null },
+          color: {
+            field: 'front',
+            type: 'nominal',
+            scale: { domain: ['Pareto front', 'dominated'], range: ['#d62728', '#9e9e9e'] },
+            title: null,
+            legend: { orient: 'bottom' },
+          },
         },
       },
-      { transform: [{ filter: "datum.front === 'Pareto front'" }], mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 11 }, encoding: { text: { field: 'label' } } },
+      { transform: [{ filter: "datum.front === 'Pareto front'" }], mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 11, limit: 320 }, encoding: { text: { field: 'label' } } },
     ],
   } as VegaLiteSpec;
 }
