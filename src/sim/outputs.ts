@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localityKey } from '../envoy/cluster.ts';
-import { formatEnvoyEvent, type OutlierEvent } from '../envoy/outlier/event-log.ts';
+import { formatEnvoyEvent } from '../envoy/outlier/event-log.ts';
 import { writeTimeline, type TimelineData } from '../report/timeline.ts';
 import type { RunSummary } from './summary.ts';
 import type { Simulation } from './simulation.ts';
@@ -90,21 +90,9 @@ export function timelineData(sim: Simulation, summary: RunSummary): TimelineData
 function eventLines(sim: Simulation): Map<number, string[]> {
   const out = new Map<number, string[]>();
   for (const e of sim.outlierEvents) {
-    const proxy = sim.proxies[e.proxy];
-    const address = sim.model.endpoints[e.endpoint].address;
-    const cluster = proxy.group.cluster;
-    const port = cluster.endpoints.find((x) => x.address === address)?.port ?? 0;
-    const ev: OutlierEvent = {
-      t: e.t,
-      action: e.action,
-      slot: 0,
-      host: address,
-      type: e.type,
-      enforced: e.enforced,
-      numEjections: e.numEjections,
-      msSinceLastAction: e.msSinceLastAction,
-    };
-    const line = formatEnvoyEvent(ev, { clusterName: cluster.name, upstreamUrl: (h) => `${h}:${port}` });
+    const cluster = sim.proxies[e.proxy].group.cluster;
+    const port = cluster.endpoints[e.event.slot]?.port ?? 0;
+    const line = formatEnvoyEvent(e.event, { clusterName: cluster.name, upstreamUrl: (h) => `${h}:${port}` });
     let list = out.get(e.proxy);
     if (list === undefined) out.set(e.proxy, (list = []));
     list.push(line);

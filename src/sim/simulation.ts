@@ -17,8 +17,7 @@ import { RandomStream, rootStream } from '../engine/random.ts';
 import { PickContext, ClusterLoadBalancer } from '../envoy/lb/cluster-lb.ts';
 import { PreviousPrioritiesRetryPriority } from '../envoy/lb/retry-priority.ts';
 import { OutlierDetector } from '../envoy/outlier/detector.ts';
-import type { OutlierEventSink } from '../envoy/outlier/event-log.ts';
-import type { EjectionTypeCode } from '../envoy/outlier/types.ts';
+import { ejectEvent, unejectEvent, type OutlierEvent, type OutlierEventSink } from '../envoy/outlier/event-log.ts';
 import {
   AttemptOutcome,
   clientSeesReset,
@@ -77,16 +76,11 @@ export interface EjectionInterval {
   untilMs: number | null;
 }
 
-/** Streamed outlier events (Envoy's event-log records), with the proxy that produced them. */
+/** One sidecar's outlier event (Envoy's event-log record) and the world endpoint it concerns. */
 export interface ProxyOutlierEvent {
   proxy: number;
-  t: number;
-  action: 'EJECT' | 'UNEJECT';
   endpoint: number;
-  type: EjectionTypeCode | undefined;
-  enforced: boolean;
-  numEjections: number;
-  msSinceLastAction: number | undefined;
+  event: OutlierEvent;
 }
 
 export interface SimulationOptions {
@@ -339,37 +333,13 @@ export class Simulation {
 
   private eventSinkFor(proxy: Proxy): OutlierEventSink {
     const hostToEndpoint = proxy.group.hostToEndpoint;
-    const push = (e: ProxyOutlierEvent): void => {
-      if (this.outlierEvents.length < this.eventLimit) this.outlierEvents.push(e);
+    const push = (slot: number, event: OutlierEvent): void => {
+      if (this.outlierEvents.length < this.eventLimit) this.outlierEvents.push({ proxy: proxy.index, endpoint: hostToEndpoint[slot], event });
       else this.droppedEvents++;
     };
     return {
-      onEject: (d, slot, type, enforced, now) => {
-        const last = d.lastUnejectionTime(slot);
-        push({
-          proxy: proxy.index,
-          t: now,
-          action: 'EJECT',
-          endpoint: hostToEndpoint[slot],
-          type,
-          enforced,
-          numEjections: d.numEjections(slot),
-          msSinceLastAction: last === undefined ? undefined : now - last,
-        });
-      },
-      onUneject: (d, slot, now) => {
-        const last = d.lastEjectionTime(slot);
-        push({
-          proxy: proxy.index,
-          t: now,
-          action: 'UNEJECT',
-          endpoint: hostToEndpoint[slot],
-          type: undefined,
-          enforced: false,
-          numEjections: d.numEjections(slot),
-          msSinceLastAction: last === undefined ? undefined : now - last,
-        });
-      },
+      onEject: (d, slot, type, enforced, now) => push(slot, ejectEvent(d, slot, type, enforced, now)),
+      onUneject: (d, slot, now) => push(slot, unejectEvent(d, slot, now)),
     };
   }
 

@@ -42,6 +42,45 @@ export function toVectorRecord(e: OutlierEvent): VectorLogRecord {
   return { t: e.t, action: 'EJECT', host: e.host, type: EJECTION_TYPE_NAMES[e.type!], enforced: e.enforced };
 }
 
+/** The record of an EJECT log line, with the SR/FP figures Envoy's event carries. */
+export function ejectEvent(d: OutlierDetector, slot: number, type: EjectionTypeCode, enforced: boolean, now: number): OutlierEvent {
+  const last = d.lastUnejectionTime(slot);
+  const e: OutlierEvent = {
+    t: now,
+    action: 'EJECT',
+    slot,
+    host: d.hostName(slot),
+    type,
+    enforced,
+    numEjections: d.numEjections(slot),
+    msSinceLastAction: last === undefined ? undefined : now - last,
+  };
+  if (type === EjectionType.SUCCESS_RATE || type === EjectionType.SUCCESS_RATE_LOCAL_ORIGIN) {
+    const m = type === EjectionType.SUCCESS_RATE ? Monitor.EXTERNAL : Monitor.LOCAL;
+    e.hostSuccessRate = d.successRate(slot, m);
+    e.clusterAverageSuccessRate = d.successRateAverage(m);
+    e.clusterSuccessRateEjectionThreshold = d.successRateEjectionThreshold(m);
+  } else if (type === EjectionType.FAILURE_PERCENTAGE || type === EjectionType.FAILURE_PERCENTAGE_LOCAL_ORIGIN) {
+    e.hostSuccessRate = d.successRate(slot, type === EjectionType.FAILURE_PERCENTAGE ? Monitor.EXTERNAL : Monitor.LOCAL);
+  }
+  return e;
+}
+
+/** The record of an UNEJECT log line. */
+export function unejectEvent(d: OutlierDetector, slot: number, now: number): OutlierEvent {
+  const last = d.lastEjectionTime(slot);
+  return {
+    t: now,
+    action: 'UNEJECT',
+    slot,
+    host: d.hostName(slot),
+    type: undefined,
+    enforced: false,
+    numEjections: d.numEjections(slot),
+    msSinceLastAction: last === undefined ? undefined : now - last,
+  };
+}
+
 /** An in-memory event log; optionally bounded (keeps the first `limit` events, counts the rest). */
 export class OutlierEventLog implements OutlierEventSink {
   readonly events: OutlierEvent[] = [];
@@ -49,48 +88,13 @@ export class OutlierEventLog implements OutlierEventSink {
   constructor(private readonly limit = Infinity) {}
 
   onEject(d: OutlierDetector, slot: number, type: EjectionTypeCode, enforced: boolean, now: number): void {
-    if (this.events.length >= this.limit) {
-      this.dropped++;
-      return;
-    }
-    const last = d.lastUnejectionTime(slot);
-    const e: OutlierEvent = {
-      t: now,
-      action: 'EJECT',
-      slot,
-      host: d.hostName(slot),
-      type,
-      enforced,
-      numEjections: d.numEjections(slot),
-      msSinceLastAction: last === undefined ? undefined : now - last,
-    };
-    if (type === EjectionType.SUCCESS_RATE || type === EjectionType.SUCCESS_RATE_LOCAL_ORIGIN) {
-      const m = type === EjectionType.SUCCESS_RATE ? Monitor.EXTERNAL : Monitor.LOCAL;
-      e.hostSuccessRate = d.successRate(slot, m);
-      e.clusterAverageSuccessRate = d.successRateAverage(m);
-      e.clusterSuccessRateEjectionThreshold = d.successRateEjectionThreshold(m);
-    } else if (type === EjectionType.FAILURE_PERCENTAGE || type === EjectionType.FAILURE_PERCENTAGE_LOCAL_ORIGIN) {
-      e.hostSuccessRate = d.successRate(slot, type === EjectionType.FAILURE_PERCENTAGE ? Monitor.EXTERNAL : Monitor.LOCAL);
-    }
-    this.events.push(e);
+    if (this.events.length >= this.limit) this.dropped++;
+    else this.events.push(ejectEvent(d, slot, type, enforced, now));
   }
 
   onUneject(d: OutlierDetector, slot: number, now: number): void {
-    if (this.events.length >= this.limit) {
-      this.dropped++;
-      return;
-    }
-    const last = d.lastEjectionTime(slot);
-    this.events.push({
-      t: now,
-      action: 'UNEJECT',
-      slot,
-      host: d.hostName(slot),
-      type: undefined,
-      enforced: false,
-      numEjections: d.numEjections(slot),
-      msSinceLastAction: last === undefined ? undefined : now - last,
-    });
+    if (this.events.length >= this.limit) this.dropped++;
+    else this.events.push(unejectEvent(d, slot, now));
   }
 
   vectorRecords(): VectorLogRecord[] {
