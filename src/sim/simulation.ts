@@ -188,6 +188,8 @@ export class Simulation {
   private reqConnected = new Uint8Array(0);
   /** Start time of the attempt in flight (attempt failures are counted in its bucket). */
   private reqAttemptStart = new Float64Array(0);
+  /** 1 once the request's route-timeout event is queued. */
+  private reqTimeoutQueued = new Uint8Array(0);
   /** The attempt's job at a capacity-limited endpoint, or -1. */
   private reqJob = new Int32Array(0);
   /** Hosts attempted by the request (up to maxAttempts), for the previous_hosts scratch. */
@@ -404,13 +406,16 @@ export class Simulation {
     this.reqProxy[slot] = proxyIndex;
     this.reqStart[slot] = now;
     this.reqTriedCount[slot] = 0;
+    this.reqTimeoutQueued[slot] = 0;
     const proxy = this.proxies[proxyIndex];
     const rs = this.retryStates[slot];
     const routeTimeout = proxy.group.cluster.route_timeout_ms;
     rs.begin(now, routeTimeout, proxy.group.retryPolicy ?? NO_RETRY_POLICY);
     const rp = this.retryPriorities[slot];
     if (rp !== null) rp.reset();
-    if (routeTimeout > 0) this.kernel.scheduleAt(now + routeTimeout, EV_ROUTE_TIMEOUT, slot, this.reqGen[slot]);
+    // The route timeout is queued only when something would reach it (see startAttempt and
+    // onAttemptEnd): most requests finish well before it, and a queued-but-never-firing event per
+    // request was the largest cost of runs with route timeouts (experiments/perf/simulation.md).
     this.startAttempt(slot);
   }
 
@@ -528,7 +533,14 @@ export class Simulation {
     }
     // An attempt that would end at or after the route deadline is ended by the route timeout; a
     // blackholed attempt with no timeout at all never ends (it stays in flight).
-    if (end < rs.deadline && end !== Infinity) this.kernel.scheduleAt(end, EV_ATTEMPT_END, slot, seq);
+    if (end < rs.deadline) {
+      if (end !== Infinity) this.kernel.scheduleAt(end, EV_ATTEMPT_END, slot, seq);
+      // end is Infinity for a blackholed attempt or one waiting on a server job: the route timeout
+      // must be queued in case nothing else ends it first.
+      else if (rs.deadline !== Infinity) this.scheduleRouteTimeout(slot, rs.deadline);
+    } else {
+      this.scheduleRouteTimeout(slot, rs.deadline);
+    }
   }
 
   /** A server job completed: free its place, start the next waiting job, deliver the response. */
@@ -594,7 +606,8 @@ export class Simulation {
       if (rs.retryStartsBeforeDeadline(now)) {
         this.kernel.scheduleAt(now + rs.backoffMs, EV_RETRY, slot, this.reqGen[slot]);
       }
-      // Otherwise the route timeout (already scheduled) ends the request first.
+      // Otherwise the route timeout ends the request before the retry would start.
+      else this.scheduleRouteTimeout(slot, rs.deadline);
       return;
     }
     const clientCode = clientStatus(outcome, status);
@@ -622,6 +635,13 @@ export class Simulation {
     }
     void TIMEOUT_RESPONSE_CODE;
     this.finishRequest(slot, now, true);
+  }
+
+  /** Queues the request's route timeout once (per request: the generation guards stale ones). */
+  private scheduleRouteTimeout(slot: number, deadline: number): void {
+    if (this.reqTimeoutQueued[slot] === 1) return;
+    this.reqTimeoutQueued[slot] = 1;
+    this.kernel.scheduleAt(deadline, EV_ROUTE_TIMEOUT, slot, this.reqGen[slot]);
   }
 
   /** With an ejection delay the detector queues detections; run them `delay` later on "main". */
@@ -672,6 +692,7 @@ export class Simulation {
     this.reqConnected = grownTo(this.reqConnected, newCapacity);
     this.reqAttemptStart = grownTo(this.reqAttemptStart, newCapacity);
     this.reqJob = grownTo(this.reqJob, newCapacity);
+    this.reqTimeoutQueued = grownTo(this.reqTimeoutQueued, newCapacity);
     this.reqTried = grownTo(this.reqTried, newCapacity * this.maxAttempts);
     this.reqTriedCount = grownTo(this.reqTriedCount, newCapacity);
     const freeList = new Int32Array(newCapacity);
