@@ -1,19 +1,2 @@
-/**
- * A problem with the user's input: printed as one clear message and a non-zero exit, never a stack
- * trace. `where` names the file and the path inside it.
- */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = 2,
-  ) {
-    super(message);
-    this.name = 'UserError';
-  }
-}
-
-/** Formats `file: path: message` the same way everywhere. */
-export function located(file: string | undefined, path: string | undefined, message: string): string {
-  const parts = [file, path].filter((p) => p !== undefined && p !== '');
-  return parts.length ? `${parts.join(': ')}: ${message}` : message;
-}
+/** The CLI's user-error type lives in src/config (the lowest layer) so every layer can throw it. */
+export { UserError, located } from '../config/errors.ts';

@@ -5,7 +5,7 @@ import { parseDurationMs } from '../config/durations.ts';
 import { parseOverrides, type ScenarioOverride } from '../config/overrides.ts';
 import { MissingChartFontError } from '../report/chart-font.ts';
 import { buildRunModel } from '../sim/model.ts';
-import { writeRunOutputs } from '../sim/outputs.ts';
+import { writeRunOutputs } from '../report/run-outputs.ts';
 import { Simulation } from '../sim/simulation.ts';
 import { summarize } from '../sim/summary.ts';
 import { formatRunSummary } from './format-run.ts';

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from './errors.ts';
 import { applyScenarioOverrides, type ScenarioOverride } from './overrides.ts';
 import { validateScenario, type Scenario } from './scenario.ts';
 import { parseSingleYamlDocument } from './yaml.ts';

@@ -13,7 +13,7 @@
  * Overrides are applied to parsed YAML before validation, so the usual schema messages apply.
  */
 import YAML from 'yaml';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from './errors.ts';
 import { formatPath, showValue } from './issues.ts';
 
 export type PathKey = string | number;

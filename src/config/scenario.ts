@@ -8,7 +8,7 @@
  * windows that are multiples of the bucket, ...) once every field parsed.
  */
 import { z } from 'zod';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from './errors.ts';
 import { parseDurationMs, parseRate } from './durations.ts';
 import { formatPath, issueMessages, showValue } from './issues.ts';
 

@@ -4,7 +4,7 @@
  * plain data only (no custom tags that construct objects), so no input can execute code.
  */
 import YAML from 'yaml';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from './errors.ts';
 
 /** `file:line:col: message` for the yaml package's errors (their message ends with a code frame). */
 export function formatYamlError(file: string, error: YAML.YAMLError): string {

@@ -5,7 +5,7 @@
  * function the detector uses) and `config_vectors` (defaults and validation, under the 1.31+ profile).
  * A malformed file or vector is a UserError naming the file and the path inside it.
  */
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import { ScriptedIntegers } from '../engine/random.ts';
 import { isOutlierProfileId, semanticsForOutlierProfile, type OutlierProfileId } from '../envoy/profiles.ts';
 import {

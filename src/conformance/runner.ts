@@ -3,7 +3,7 @@
  * `encoding` block) through src/envoy and src/istio: the same code the simulator runs.
  */
 import { readFileSync } from 'node:fs';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import { replayForCategory } from './categories.ts';
 import type { CaseResult } from './types.ts';
 import { replayOutlierFile } from './outlier-replay.ts';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import type { RunSummary } from '../sim/summary.ts';
 import type { ReportChart, ReportPage, ReportSection } from './html.ts';
 import type { VegaLiteSpec } from './render.ts';

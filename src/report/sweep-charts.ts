@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import type { SweepPlan } from '../sweep/plan.ts';
 import { metricColumn } from '../sweep/experiment.ts';
 import { pointLabels, sortRows, type RunRow } from '../sweep/results.ts';

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import type { SweepPlan } from '../sweep/plan.ts';
 import { readRows } from '../sweep/journal.ts';
 import { summarizePoints, type RunRow } from '../sweep/results.ts';

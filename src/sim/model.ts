@@ -6,7 +6,7 @@
  */
 import YAML from 'yaml';
 import { readFileSync } from 'node:fs';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import type { LoadedScenario } from '../config/load-scenario.ts';
 import { applyResourceOverrides, type ResourceOverride } from '../config/overrides.ts';
 import { checkFaultTargets, type ClientGroupSpec } from '../config/scenario.ts';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import { formatPath, issueMessages } from '../config/issues.ts';
 import { loadScenario } from '../config/load-scenario.ts';
 import { parseFieldPath, parseOverride, parseOverrides } from '../config/overrides.ts';

@@ -4,7 +4,7 @@
  * skips a torn last line (the process was killed mid-write) and trims it so appends start clean.
  */
 import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import type { RunRow } from './results.ts';
 import { rowJson } from './results.ts';
 

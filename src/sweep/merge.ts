@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import { JOURNAL_FILE, readRows } from './journal.ts';
 import { rowJson, runIndex, sortRows, type PointSummary, type RunRow } from './results.ts';
 import { PLAN_FILE, readPlan, writeSweepOutputs } from './sweep.ts';

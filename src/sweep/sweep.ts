@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import type { Experiment } from './experiment.ts';
 import { appendRow, JOURNAL_FILE, readRows } from './journal.ts';
 import { buildPlan, planJson, plannedRun, shardRuns, type Shard, type SweepPlan } from './plan.ts';

@@ -12,7 +12,7 @@
  *   as later times are queried. The sequence therefore depends only on (seed, fault index), never on
  *   traffic or on the order of queries: common random numbers across policies.
  */
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../config/errors.ts';
 import type { RandomStream } from '../engine/random.ts';
 import {
   faultTargetCovers,

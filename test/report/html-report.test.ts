@@ -13,7 +13,7 @@ import { loadScenario } from '../../src/config/load-scenario.ts';
 import { escapeHtml, inlinedLibraries, jsonForScript, scriptSafe } from '../../src/report/html.ts';
 import { readRunDir } from '../../src/report/run-report.ts';
 import { buildRunModel } from '../../src/sim/model.ts';
-import { timelineData } from '../../src/sim/outputs.ts';
+import { timelineData } from '../../src/report/run-outputs.ts';
 import { Simulation } from '../../src/sim/simulation.ts';
 import { summarize } from '../../src/sim/summary.ts';
 

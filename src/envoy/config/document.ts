@@ -14,7 +14,7 @@
  * before validation, paths relative to the Cluster (RouteAction) message.
  */
 import { readFileSync } from 'node:fs';
-import { UserError } from '../../cli/errors.ts';
+import { UserError } from '../../config/errors.ts';
 import { setAtPath, type ResourceOverride } from '../../config/overrides.ts';
 import { formatPath } from '../../config/issues.ts';
 import { parseSingleYamlDocument } from '../../config/yaml.ts';

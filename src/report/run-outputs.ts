@@ -8,9 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localityKey } from '../envoy/cluster.ts';
 import { formatEnvoyEvent } from '../envoy/outlier/event-log.ts';
-import { writeTimeline, type TimelineData } from '../report/timeline.ts';
-import type { RunSummary } from './summary.ts';
-import type { Simulation } from './simulation.ts';
+import { writeTimeline, type TimelineData } from './timeline.ts';
+import type { RunSummary } from '../sim/summary.ts';
+import type { Simulation } from '../sim/simulation.ts';
 
 function locText(l: { region: string; zone: string; subzone: string }): string {
   return localityKey(l).replace(/\/+$/, '');
