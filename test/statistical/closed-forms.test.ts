@@ -10,47 +10,15 @@
  * - Retries: with N retries on 5xx and no outlier detection, a request fails only if all N+1
  *   attempts fail: success 1 − p^{N+1}, attempts per request Σ_{j=0..N} p^j = (1−p^{N+1})/(1−p).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.ts';
-
-const tmp = mkdtempSync(join(tmpdir(), 'failsim-closed-forms-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+import { describe, expect, test } from 'vitest';
+import { ONE_ENDPOINT_SERVICE_ENTRY, simulator } from '../helpers/simulate.ts';
 
 /** How many standard errors a fixed-seed estimate may be off: P(|Z| > 4) ≈ 6e-5. */
 const Z = 4;
 
-const SERVICE_ENTRY = `apiVersion: networking.istio.io/v1beta1
-kind: ServiceEntry
-metadata: { name: svc }
-spec:
-  hosts: [svc.example.com]
-  location: MESH_EXTERNAL
-  ports: [{ number: 80, name: http, protocol: HTTP }]
-  resolution: DNS
-  endpoints:
-  - { address: a.example.com, locality: r1 }
-`;
 
-let counter = 0;
-/** Writes istio.yaml + scenario.yaml into a fresh temp dir, runs `failsim run --json`, returns the summary. */
-async function simulate(istioDocs: string[], scenario: string): Promise<any> {
-  const dir = join(tmp, `case-${counter++}`);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'istio.yaml'), istioDocs.join('---\n'));
-  writeFileSync(join(dir, 'scenario.yaml'), scenario);
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'failsim', 'run', join(dir, 'scenario.yaml'), '--json'], {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-  });
-  expect(err).toBe('');
-  expect(code).toBe(0);
-  return JSON.parse(out);
-}
+
+const simulate = simulator('failsim-closed-forms-');
 
 /** Mean and variance of the number of Bernoulli(p) trials until k successes in a row. */
 function runWaitingTime(p: number, k: number): { mean: number; variance: number } {
@@ -97,7 +65,7 @@ spec:
     outlierDetection: { consecutive5xxErrors: ${k}, interval: 1ms, baseEjectionTime: 1ms, maxEjectionPercent: 100 }
 `;
     const s = await simulate(
-      [SERVICE_ENTRY, dr],
+      [ONE_ENDPOINT_SERVICE_ENTRY, dr],
       `name: until-ejection
 istio: istio.yaml
 versions: { istio: "1.28" }
@@ -157,7 +125,7 @@ spec:
     retries: { attempts: ${n}, retryOn: 5xx }
 `;
     const s = await simulate(
-      [SERVICE_ENTRY, vs],
+      [ONE_ENDPOINT_SERVICE_ENTRY, vs],
       `name: retries
 istio: istio.yaml
 versions: { istio: "1.28" }

@@ -11,46 +11,15 @@
  * - A full queue refuses with overloadStatus; per-try work abandoned on timeout keeps the server
  *   busy with `continue` and frees it with `cancel`.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.ts';
-
-const tmp = mkdtempSync(join(tmpdir(), 'failsim-queueing-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+import { describe, expect, test } from 'vitest';
+import { ONE_ENDPOINT_SERVICE_ENTRY, simulator } from '../helpers/simulate.ts';
 
 /** Standard errors allowed; with 12 replications a t-distribution has P(|T| > 4) ≈ 0.002. */
 const Z = 4;
 
-const SERVICE_ENTRY = `apiVersion: networking.istio.io/v1beta1
-kind: ServiceEntry
-metadata: { name: svc }
-spec:
-  hosts: [svc.example.com]
-  location: MESH_EXTERNAL
-  ports: [{ number: 80, name: http, protocol: HTTP }]
-  resolution: DNS
-  endpoints:
-  - { address: a.example.com, locality: r1 }
-`;
 
-let counter = 0;
-async function simulate(istioDocs: string[], scenario: string): Promise<any> {
-  const dir = join(tmp, `case-${counter++}`);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'istio.yaml'), istioDocs.join('---\n'));
-  writeFileSync(join(dir, 'scenario.yaml'), scenario);
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'failsim', 'run', join(dir, 'scenario.yaml'), '--json'], {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-  });
-  expect(err).toBe('');
-  expect(code).toBe(0);
-  return JSON.parse(out);
-}
+
+const simulate = simulator('failsim-queueing-');
 
 function meanAndStdError(xs: number[]): { mean: number; se: number } {
   const n = xs.length;
@@ -74,7 +43,7 @@ describe('capacity: M/M/1', () => {
     const utilisations: number[] = [];
     for (let r = 0; r < replications; r++) {
       const s = await simulate(
-        [SERVICE_ENTRY],
+        [ONE_ENDPOINT_SERVICE_ENTRY],
         `name: mm1
 istio: istio.yaml
 versions: { istio: "1.28" }
@@ -111,7 +80,7 @@ describe('capacity: overload refusal', () => {
   // request finds the slot busy (the previous one has 5 ms to go) and is refused at once.
   test('a full queue answers overloadStatus, counted in overloadRejections', async () => {
     const s = await simulate(
-      [SERVICE_ENTRY],
+      [ONE_ENDPOINT_SERVICE_ENTRY],
       `name: refuse
 istio: istio.yaml
 versions: { istio: "1.28" }
@@ -136,7 +105,7 @@ endpoints:
 
   test('with a queue, the same load waits instead of being refused', async () => {
     const s = await simulate(
-      [SERVICE_ENTRY],
+      [ONE_ENDPOINT_SERVICE_ENTRY],
       `name: queue
 istio: istio.yaml
 versions: { istio: "1.28" }
@@ -171,7 +140,7 @@ spec:
 `;
   const run = (mode: string) =>
     simulate(
-      [SERVICE_ENTRY, vs],
+      [ONE_ENDPOINT_SERVICE_ENTRY, vs],
       `name: abandon-${mode}
 istio: istio.yaml
 versions: { istio: "1.28" }
