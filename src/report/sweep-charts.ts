@@ -371,10 +371,30 @@ const TIME_METRIC = /(detectionMs\.(median|max)|mitigationMs|failbackMs)$/;
  * the second, faceted by the third); the Pareto front of the first two metrics (both minimised); an
  * eCDF per detection/mitigation/failback metric when there are at most 16 points.
  */
-export async function writeSweepCharts(dir: string, plan: SweepPlan, rows: readonly RunRow[]): Promise<string[]> {
+/**
+ * The default chart choice of a sweep, shared by charts/ and the HTML report: the varied
+ * parameters, the summarised metrics that have values (at most MAX_DEFAULT_METRICS), and how eCDFs
+ * are faceted — one panel when the points are few; else one panel per value of the last varied
+ * parameter, if that brings the lines per panel down to MAX_ECDF_POINTS; -1 when neither works
+ * (no eCDFs).
+ */
+export function defaultChartChoice(plan: SweepPlan, rows: readonly RunRow[]): {
+  varied: number[];
+  metrics: MetricRef[];
+  ecdfFacet: number | undefined;
+  timeMetrics: MetricRef[];
+} {
   const varied = plan.parameters.map((p, i) => ({ p, i })).filter(({ p }) => p.values.length > 1).map(({ i }) => i);
   const present = plan.metrics.filter((m) => rows.some((r) => typeof r.metrics[m.column] === 'number'));
   const metrics = present.slice(0, MAX_DEFAULT_METRICS).map((m) => ({ name: m.written, column: m.column }));
+  const last = varied[varied.length - 1];
+  const ecdfFacet =
+    plan.points <= MAX_ECDF_POINTS ? undefined : last !== undefined && plan.points / plan.parameters[last].values.length <= MAX_ECDF_POINTS ? last : -1;
+  return { varied, metrics, ecdfFacet, timeMetrics: metrics.filter((x) => TIME_METRIC.test(x.column)) };
+}
+
+export async function writeSweepCharts(dir: string, plan: SweepPlan, rows: readonly RunRow[]): Promise<string[]> {
+  const { varied, metrics, ecdfFacet, timeMetrics } = defaultChartChoice(plan, rows);
   const files: string[] = [];
   for (const m of metrics) {
     if (varied.length >= 2) {
@@ -388,13 +408,8 @@ export async function writeSweepCharts(dir: string, plan: SweepPlan, rows: reado
     const [a, b] = metrics;
     files.push(...(await writeChart(dir, `pareto-${slug(a.name)}-vs-${slug(b.name)}`, paretoSpec(plan, rows, { a, b, directionA: 'min', directionB: 'min' }))));
   }
-  // One panel when the points are few; else one panel per value of the last varied parameter, if
-  // that brings the lines per panel down to MAX_ECDF_POINTS.
-  const last = varied[varied.length - 1];
-  const ecdfFacet =
-    plan.points <= MAX_ECDF_POINTS ? undefined : last !== undefined && plan.points / plan.parameters[last].values.length <= MAX_ECDF_POINTS ? last : -1;
   if (ecdfFacet !== -1) {
-    for (const m of metrics.filter((x) => TIME_METRIC.test(x.column))) {
+    for (const m of timeMetrics) {
       files.push(...(await writeChart(dir, `ecdf-${slug(m.name)}`, ecdfSpec(plan, rows, { metric: m, facet: ecdfFacet }))));
     }
   }

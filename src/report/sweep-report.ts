@@ -11,12 +11,7 @@ import { readRows } from '../sweep/journal.ts';
 import { summarizePoints, type RunRow } from '../sweep/results.ts';
 import type { ReportChart, ReportPage, ReportSection } from './html.ts';
 import type { VegaLiteSpec } from './render.ts';
-import { ecdfSpec, heatmapSpec, parameterTitle, paretoSpec, slug, type MetricRef } from './sweep-charts.ts';
-
-/** As in the sweep's default charts: eCDFs draw one line per point, at most this many per panel. */
-const MAX_ECDF_POINTS = 16;
-const MAX_METRICS = 6;
-const TIME_METRIC = /(detectionMs\.(median|max)|mitigationMs|failbackMs)$/;
+import { defaultChartChoice, ecdfSpec, heatmapSpec, parameterTitle, paretoSpec, slug } from './sweep-charts.ts';
 
 export function isSweepDir(dir: string): boolean {
   return existsSync(join(dir, 'sweep.json'));
@@ -50,9 +45,7 @@ function withTooltips(spec: VegaLiteSpec): VegaLiteSpec {
 
 /** The default chart choice of a sweep (heatmaps, Pareto front, eCDFs), as in writeSweepCharts. */
 export function sweepReportCharts(plan: SweepPlan, rows: readonly RunRow[]): ReportChart[] {
-  const varied = plan.parameters.map((p, i) => ({ p, i })).filter(({ p }) => p.values.length > 1).map(({ i }) => i);
-  const present = plan.metrics.filter((m) => rows.some((r) => typeof r.metrics[m.column] === 'number'));
-  const metrics: MetricRef[] = present.slice(0, MAX_METRICS).map((m) => ({ name: m.written, column: m.column }));
+  const { varied, metrics, ecdfFacet, timeMetrics } = defaultChartChoice(plan, rows);
   const charts: ReportChart[] = [];
   if (varied.length >= 2) {
     for (const m of metrics) {
@@ -73,11 +66,8 @@ export function sweepReportCharts(plan: SweepPlan, rows: readonly RunRow[]): Rep
       spec: withTooltips(paretoSpec(plan, rows, { a, b, directionA: 'min', directionB: 'min' })),
     });
   }
-  const last = varied[varied.length - 1];
-  const ecdfFacet =
-    plan.points <= MAX_ECDF_POINTS ? undefined : last !== undefined && plan.points / plan.parameters[last].values.length <= MAX_ECDF_POINTS ? last : -1;
   if (ecdfFacet !== -1) {
-    for (const m of metrics.filter((x) => TIME_METRIC.test(x.column))) {
+    for (const m of timeMetrics) {
       charts.push({
         id: `ecdf-${slug(m.name)}`,
         heading: `eCDF: ${m.name}`,
