@@ -34,9 +34,17 @@ export function formatRunSummary(s: RunSummary): string {
     for (const i of s.incidents) {
       lines.push(`  ${i.kind} on ${i.endpoint} from ${ms(i.fromMs)} to ${ms(i.untilMs)}`);
       const det = i.detectionMs;
+      // Mitigation has the resolution of one bucket: a value within the first bucket means the
+      // client error rate never reached the threshold (docs/metrics.md).
+      const mitigation =
+        i.mitigationMs !== null && i.mitigationMs <= s.metricSettings.bucketMs
+          ? `error rate never reached ${pct(s.metricSettings.mitigation.threshold)}`
+          : ms(i.mitigationMs);
+      // With no ejection the faulted endpoint's share never moved, so "back at once" says nothing.
+      const failback = det === null ? 'n/a (no sidecar ejected it)' : ms(i.failbackMs);
       lines.push(
         `    detection ${det ? `median ${ms(det.median)}, max ${ms(det.max)} (${det.proxiesDetected}/${det.proxies} sidecars)` : 'never'}` +
-          `   mitigation ${ms(i.mitigationMs)}   failback ${ms(i.failbackMs)}   client errors ${i.errors} (${pct(i.errorRate)})`,
+          `   mitigation ${mitigation}   failback ${failback}   client errors ${i.errors} (${pct(i.errorRate)})`,
       );
     }
   }

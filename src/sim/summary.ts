@@ -56,6 +56,12 @@ export interface RunSummary {
     errorRate: number | null;
   }>;
   falseEjections: number;
+  /** The metric settings the incident figures were computed with (docs/metrics.md). */
+  metricSettings: {
+    bucketMs: number;
+    mitigation: { windowMs: number; threshold: number };
+    failback: { toleranceShare: number; windowMs: number };
+  };
   /** Endpoints with a `capacity`: mean utilisation of their servers, peaks and refusals. */
   capacity: Record<string, { utilisation: number; maxBusy: number; maxQueued: number; overloadRejections: number }>;
   effectiveConfig: Array<{
@@ -153,6 +159,7 @@ export function summarize(sim: Simulation): RunSummary {
       };
     }),
     falseEjections: report.falseEjections,
+    metricSettings: scenario.metrics,
     capacity: capacityReport(sim),
     effectiveConfig: model.groups.map((g) => ({
       clients: g.spec.localityText,
