@@ -9,6 +9,7 @@ import type { CommandContext } from './main.ts';
 export function addConformanceCommand(program: Command, ctx: CommandContext): void {
   program
     .command('conformance')
+    .summary('replay conformance vectors through the Envoy/Istio modules')
     .description(
       'Replay conformance vector files (shared/conformance format) through the Envoy and Istio modules.\n' +
         'Prints one line per failure and a closing "N passed, M failed".\n' +

@@ -97,11 +97,12 @@ function collect(value: string, previous: string[] | undefined): string[] {
 export function addExplainCommand(program: Command, ctx: CommandContext): void {
   program
     .command('explain')
+    .summary('show the effective Envoy cluster each client sidecar gets, with warnings')
     .description(
-      'Show the effective Envoy cluster each client proxy gets from Istio YAML: endpoint priorities and\n' +
-        'weights, outlier detection with Envoy defaults, panic threshold, LB policy, retry policy, the\n' +
-        'ejection cap, and warnings for known traps. Input: an Istio YAML file, or a scenario whose\n' +
-        '`istio:` key names one; or a plain Envoy cluster file (docs/envoy-config.md) or a scenario whose\n' +
+      'Show the effective Envoy cluster each client proxy gets from Istio YAML: endpoint priorities and ' +
+        'weights, outlier detection with Envoy defaults, panic threshold, LB policy, retry policy, the ' +
+        'ejection cap, and warnings for known traps. Input: an Istio YAML file, or a scenario whose ' +
+        '`istio:` key names one; or a plain Envoy cluster file (docs/envoy-config.md) or a scenario whose ' +
         '`envoy:` key names one.',
     )
     .argument('<file>', 'Istio YAML (ServiceEntry/DestinationRule/VirtualService), Envoy cluster YAML/JSON or scenario YAML')

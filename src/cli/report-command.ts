@@ -24,6 +24,7 @@ export function reportPageFor(dir: string): ReportPage {
 export function addReportCommand(program: Command, ctx: CommandContext): void {
   program
     .command('report')
+    .summary('write one self-contained interactive HTML report of a run or sweep')
     .description(
       'Write one self-contained interactive HTML report (works offline) of a run directory\n' +
         '(failsim run --out: timeline, key numbers, effective config) or a sweep directory\n' +

@@ -28,8 +28,9 @@ function collect(value: string, previous: string[]): string[] {
 export function addRunCommand(program: Command, ctx: CommandContext): void {
   program
     .command('run')
+    .summary('simulate one scenario and report what clients see')
     .description(
-      'Simulate one scenario: client sidecars, each with its own Envoy (outlier detector, load balancer,\n' +
+      'Simulate one scenario: client sidecars, each with its own Envoy (outlier detector, load balancer, ' +
         'retries), against modelled endpoints and faults. Prints a summary (or JSON with --json).',
     )
     .argument('<scenario>', 'scenario YAML file (see docs/scenario.md)')

@@ -129,6 +129,7 @@ async function chartsOrUserError<T>(f: () => Promise<T>): Promise<T> {
 export function addSweepCommand(program: Command, ctx: CommandContext): void {
   program
     .command('sweep')
+    .summary('run an experiment: every parameter point x replication, in parallel')
     .description(
       'Run every point × replication of an experiment (a scenario, parameters to vary, replications, seed) ' +
         'in a worker pool; write results.csv/.jsonl (one row per run), summary.csv (mean and 95% CI per ' +
@@ -168,6 +169,7 @@ export function addSweepCommand(program: Command, ctx: CommandContext): void {
 
   program
     .command('merge')
+    .summary('combine the outputs of a sharded sweep')
     .description('Combine the output directories of the shards of one sweep into the files an unsharded sweep writes.')
     .argument('<dirs...>', 'shard output directories')
     .requiredOption('--out <dir>', 'output directory')
@@ -184,6 +186,7 @@ export function addSweepCommand(program: Command, ctx: CommandContext): void {
 
   program
     .command('chart')
+    .summary('draw one chart from a sweep directory')
     .description(
       'Draw one chart from a sweep directory: --kind heatmap (--metric, --x, --y [, --facet]), line (--metric, ' +
         '--x [, --color, --facet]), pareto (--metric A --metric B [--direction min,max]) or ecdf (--metric ' +
