@@ -145,16 +145,7 @@ export function heatmapSpec(plan: SweepPlan, rows: readonly RunRow[], o: Heatmap
     text: `${o.metric.name}: mean over ${plan.replications} replication${plan.replications === 1 ? '' : 's'}`,
     subtitle: subtitle([plan.name, otherParametersNote(plan, used), missingNote(plan, rows, o.metric.column)]),
   };
-  if (o.facet === undefined) return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, data: { values: data }, ...inner } as VegaLiteSpec;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
-    data: { values: data },
-    facet: { field: 'f', type: 'ordinal', sort: labelsOf(plan, o.facet), title: parameterTitle(plan.parameters[o.facet].address) },
-    columns: 3,
-    spec: inner,
-    resolve: { scale: { color: 'shared' } },
-  } as VegaLiteSpec;
+  return topLevelSpec(plan, title, data, inner, o.facet, { columns: 3, resolve: { scale: { color: 'shared' } } });
 }
 
 export interface LineOptions {
@@ -214,15 +205,7 @@ export function lineSpec(plan: SweepPlan, rows: readonly RunRow[], o: LineOption
       missingNote(plan, rows, o.metric.column),
     ]),
   };
-  if (o.facet === undefined) return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, data: { values: data }, ...inner } as VegaLiteSpec;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
-    data: { values: data },
-    facet: { field: 'f', type: 'ordinal', sort: labelsOf(plan, o.facet), title: parameterTitle(plan.parameters[o.facet].address) },
-    columns: 2,
-    spec: inner,
-  } as VegaLiteSpec;
+  return topLevelSpec(plan, title, data, inner, o.facet, { columns: 2 });
 }
 
 export interface ParetoOptions {
@@ -339,15 +322,32 @@ export function ecdfSpec(plan: SweepPlan, rows: readonly RunRow[], o: EcdfOption
       `lines: ${seriesParams.map((i) => parameterTitle(plan.parameters[i].address)).join(', ') || 'all runs'}`,
     ],
   };
-  if (o.facet === undefined) return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, data: { values: data }, ...inner } as VegaLiteSpec;
+  return topLevelSpec(plan, title, data, inner, o.facet, { columns: 2 });
+}
+
+/**
+ * The top level of a sweep chart: the inner (one-panel) spec with its data and title, or, with a
+ * facet parameter, one panel per value of it (rows carry the facet label in field `f`).
+ */
+function topLevelSpec(
+  plan: SweepPlan,
+  title: unknown,
+  data: unknown[],
+  inner: Record<string, unknown>,
+  facet: number | undefined,
+  layout: { columns: number; resolve?: unknown },
+): VegaLiteSpec {
+  const schema = 'https://vega.github.io/schema/vega-lite/v6.json';
+  if (facet === undefined) return { $schema: schema, title, data: { values: data }, ...inner } as unknown as VegaLiteSpec;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: schema,
     title,
     data: { values: data },
-    facet: { field: 'f', type: 'ordinal', sort: labelsOf(plan, o.facet), title: parameterTitle(plan.parameters[o.facet].address) },
-    columns: 2,
+    facet: { field: 'f', type: 'ordinal', sort: labelsOf(plan, facet), title: parameterTitle(plan.parameters[facet].address) },
+    columns: layout.columns,
     spec: inner,
-  } as VegaLiteSpec;
+    ...(layout.resolve === undefined ? {} : { resolve: layout.resolve }),
+  } as unknown as VegaLiteSpec;
 }
 
 /** Renders a spec to `<base>.svg` and `<base>.png` in `dir`; returns the file names. */

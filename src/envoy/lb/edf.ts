@@ -134,7 +134,7 @@ export class EdfScheduler {
     this.currentTime = this.deadlines[0];
     const deadline = this.currentTime + 1.0 / weights.weightOf(id);
     const order = this.orderOffset++;
-    this.siftDownFromTop(id, deadline, order);
+    this.siftDown(0, id, deadline, order);
     return id;
   }
 
@@ -147,9 +147,10 @@ export class EdfScheduler {
     return d1 < d2 || (d1 === d2 && o1 < o2);
   }
 
-  private siftDownFromTop(id: number, deadline: number, order: number): void {
+  /** Places (id, deadline, order) at the hole `start`, moving it down below earlier children. */
+  private siftDown(start: number, id: number, deadline: number, order: number): void {
     const n = this.size;
-    let i = 0;
+    let i = start;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= n) break;
@@ -171,28 +172,7 @@ export class EdfScheduler {
 
   private heapify(): void {
     for (let start = (this.size >> 1) - 1; start >= 0; start--) {
-      const id = this.ids[start];
-      const deadline = this.deadlines[start];
-      const order = this.orders[start];
-      let i = start;
-      const n = this.size;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= n) break;
-        let child = left;
-        const right = left + 1;
-        if (right < n && this.less(this.deadlines[right], this.orders[right], this.deadlines[left], this.orders[left])) {
-          child = right;
-        }
-        if (!this.less(this.deadlines[child], this.orders[child], deadline, order)) break;
-        this.ids[i] = this.ids[child];
-        this.deadlines[i] = this.deadlines[child];
-        this.orders[i] = this.orders[child];
-        i = child;
-      }
-      this.ids[i] = id;
-      this.deadlines[i] = deadline;
-      this.orders[i] = order;
+      this.siftDown(start, this.ids[start], this.deadlines[start], this.orders[start]);
     }
   }
 
