@@ -13,6 +13,7 @@
  * uint32 by Envoy) 32 bits are exactly what is used.
  */
 import seedrandom from 'seedrandom';
+import { uintMod } from './int-math.ts';
 
 /** The minimal interface the Envoy modules take: a source of non-negative integers. */
 export interface IntegerSource {
@@ -49,7 +50,7 @@ export class RandomStream implements IntegerSource {
 
   /** Uniform integer in [0, n) for integer n in [1, 2^32], computed as Envoy does: random() % n. */
   below(n: number): number {
-    return this.next() % n;
+    return uintMod(this.next(), n);
   }
 
   /** Exponential variate with the given mean. */

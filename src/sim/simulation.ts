@@ -9,7 +9,7 @@
  *
  * Everything Envoy does is done by src/envoy (detector, load balancer, retry state); this file only
  * moves time forward and wires them. The per-request path allocates nothing: requests live in
- * typed-array slots with pooled RetryState objects, events are (time, kind, a, b) numbers.
+ * typed-array slots (their retry state in a RetryStateTable row), events are (time, kind, a, b) numbers.
  */
 import { Kernel } from '../engine/kernel.ts';
 import { grownTo } from '../engine/typed-arrays.ts';
@@ -28,7 +28,7 @@ import {
   TIMEOUT_RESPONSE_CODE,
 } from '../envoy/router/outcomes.ts';
 import { compileRetryPolicy, type RetryPolicy } from '../envoy/router/retry-policy.ts';
-import { RetryState, RetryStatus } from '../envoy/router/retry-state.ts';
+import { RetryStateTable, RetryStatus } from '../envoy/router/retry-state.ts';
 import { EjectionLog } from '../metrics/incidents.ts';
 import { RunSeries } from '../metrics/time-series.ts';
 import type { Scenario } from '../config/scenario.ts';
@@ -192,12 +192,9 @@ export class Simulation {
   private reqTimeoutQueued = new Uint8Array(0);
   /** The attempt's job at a capacity-limited endpoint, or -1. */
   private reqJob = new Int32Array(0);
-  /** Hosts attempted by the request (up to maxAttempts), for the previous_hosts scratch. */
-  private reqTried = new Int32Array(0);
-  private reqTriedCount = new Int32Array(0);
-  private retryStates: RetryState[] = [];
+  /** Retry state per request slot (its attempted hosts feed the previous_hosts scratch). */
+  private readonly retry: RetryStateTable;
   private retryPriorities: (PreviousPrioritiesRetryPriority | null)[] = [];
-  private readonly maxAttempts: number;
 
   constructor(
     readonly model: RunModel,
@@ -235,7 +232,7 @@ export class Simulation {
       }
     }
     this.attemptsByPriority = new Float64Array(maxPriorities);
-    this.maxAttempts = maxAttempts;
+    this.retry = new RetryStateTable(rootStream(scenario.seed).fork('router/backoff'), 0, maxAttempts);
     this.ejectionLog = new EjectionLog(this.world.faults.windows, this.proxies.length, grace);
     this.growSlots(1024);
 
@@ -405,12 +402,9 @@ export class Simulation {
     this.requestsStarted++;
     this.reqProxy[slot] = proxyIndex;
     this.reqStart[slot] = now;
-    this.reqTriedCount[slot] = 0;
     this.reqTimeoutQueued[slot] = 0;
     const proxy = this.proxies[proxyIndex];
-    const rs = this.retryStates[slot];
-    const routeTimeout = proxy.group.cluster.route_timeout_ms;
-    rs.begin(now, routeTimeout, proxy.group.retryPolicy ?? NO_RETRY_POLICY);
+    this.retry.begin(slot, now, proxy.group.cluster.route_timeout_ms, proxy.group.retryPolicy ?? NO_RETRY_POLICY);
     const rp = this.retryPriorities[slot];
     if (rp !== null) rp.reset();
     // The route timeout is queued only when something would reach it (see startAttempt and
@@ -423,25 +417,24 @@ export class Simulation {
     const now = this.kernel.now;
     const proxy = this.proxies[this.reqProxy[slot]];
     const lb = proxy.lb;
-    const rs = this.retryStates[slot];
-    rs.onAttemptStart();
+    const rs = this.retry;
+    rs.onAttemptStart(slot);
     const ctx = proxy.ctx;
-    ctx.hostSelectionRetryCount = rs.hostSelectionRetryCount();
-    const tried = this.reqTriedCount[slot];
-    const base = slot * this.maxAttempts;
+    ctx.hostSelectionRetryCount = rs.hostSelectionRetryCount(slot);
     let usePredicate = false;
-    if (rs.isRetry) {
+    if (rs.isRetry(slot)) {
       this.retries++;
-      usePredicate = rs.policy.previousHosts;
-      if (usePredicate) for (let i = 0; i < tried; i++) proxy.reject[this.reqTried[base + i]] = 1;
+      const policy = rs.policy[slot];
+      usePredicate = policy.previousHosts;
+      if (usePredicate) this.markTried(proxy.reject, slot, 1);
       ctx.rejectHosts = usePredicate ? proxy.reject : null;
-      ctx.retryPriority = this.retryPriorities[slot] !== null && rs.policy.previousPrioritiesUpdateFrequency > 0 ? this.retryPriorities[slot] : null;
+      ctx.retryPriority = this.retryPriorities[slot] !== null && policy.previousPrioritiesUpdateFrequency > 0 ? this.retryPriorities[slot] : null;
     } else {
       ctx.rejectHosts = null;
       ctx.retryPriority = null;
     }
     const host = lb.chooseHost(ctx);
-    if (usePredicate) for (let i = 0; i < tried; i++) proxy.reject[this.reqTried[base + i]] = 0;
+    if (usePredicate) this.markTried(proxy.reject, slot, 0);
     if (host < 0) {
       // No healthy upstream: Envoy answers a local 503 (UH) at once, never reported to the detector
       // and never retried.
@@ -449,11 +442,7 @@ export class Simulation {
       this.finishRequest(slot, now, true);
       return;
     }
-    rs.onHostAttempted(host);
-    if (tried < this.maxAttempts) {
-      this.reqTried[base + tried] = host;
-      this.reqTriedCount[slot] = tried + 1;
-    }
+    rs.onHostAttempted(slot, host);
     const rp = this.retryPriorities[slot];
     if (rp !== null) rp.onHostAttempted(lb.hostPriority[host]);
     lb.activeRequests[host]++;
@@ -510,7 +499,7 @@ export class Simulation {
     if (connected) {
       // The per-try timer starts when the pool hands the attempt a stream (now: connections are
       // modelled as ready at once), and only waits for response headers.
-      const perTry = rs.perTryDeadline(now);
+      const perTry = rs.perTryDeadline(slot, now);
       if (end > perTry) {
         end = perTry;
         outcome = AttemptOutcome.PER_TRY_TIMEOUT;
@@ -533,13 +522,14 @@ export class Simulation {
     }
     // An attempt that would end at or after the route deadline is ended by the route timeout; a
     // blackholed attempt with no timeout at all never ends (it stays in flight).
-    if (end < rs.deadline) {
+    const deadline = rs.deadline[slot];
+    if (end < deadline) {
       if (end !== Infinity) this.kernel.scheduleAt(end, EV_ATTEMPT_END, slot, seq);
       // end is Infinity for a blackholed attempt or one waiting on a server job: the route timeout
       // must be queued in case nothing else ends it first.
-      else if (rs.deadline !== Infinity) this.scheduleRouteTimeout(slot, rs.deadline);
+      else if (deadline !== Infinity) this.scheduleRouteTimeout(slot, deadline);
     } else {
-      this.scheduleRouteTimeout(slot, rs.deadline);
+      this.scheduleRouteTimeout(slot, deadline);
     }
   }
 
@@ -576,6 +566,14 @@ export class Simulation {
     else this.startNextJob(servers.finish(job, now), now);
   }
 
+  /** Sets (1) or clears (0) the previous_hosts scratch for the hosts the request has attempted. */
+  private markTried(reject: Uint8Array, slot: number, value: number): void {
+    const rs = this.retry;
+    const base = slot * rs.hostsPerRow;
+    const end = base + rs.attemptedCount[slot];
+    for (let i = base; i < end; i++) reject[rs.attempted[i]] = value;
+  }
+
   /** Counts a failed attempt (in the bucket of its start). */
   private attemptFailed(slot: number, endpoint: number): void {
     this.series.recordAttemptFailure(this.reqAttemptStart[slot], endpoint);
@@ -600,14 +598,14 @@ export class Simulation {
       else reportAttemptFailure(d, host, outcome, now, proxy.semantics.reportsOverflowToOutlier);
       this.afterReport(proxy);
     }
-    const rs = this.retryStates[slot];
-    const decision = rs.onAttemptOutcome(outcome, status);
+    const rs = this.retry;
+    const decision = rs.onAttemptOutcome(slot, outcome, status);
     if (decision === RetryStatus.YES) {
-      if (rs.retryStartsBeforeDeadline(now)) {
-        this.kernel.scheduleAt(now + rs.backoffMs, EV_RETRY, slot, this.reqGen[slot]);
+      if (rs.retryStartsBeforeDeadline(slot, now)) {
+        this.kernel.scheduleAt(now + rs.backoffMs[slot], EV_RETRY, slot, this.reqGen[slot]);
       }
       // Otherwise the route timeout ends the request before the retry would start.
-      else this.scheduleRouteTimeout(slot, rs.deadline);
+      else this.scheduleRouteTimeout(slot, rs.deadline[slot]);
       return;
     }
     const clientCode = clientStatus(outcome, status);
@@ -693,23 +691,19 @@ export class Simulation {
     this.reqAttemptStart = grownTo(this.reqAttemptStart, newCapacity);
     this.reqJob = grownTo(this.reqJob, newCapacity);
     this.reqTimeoutQueued = grownTo(this.reqTimeoutQueued, newCapacity);
-    this.reqTried = grownTo(this.reqTried, newCapacity * this.maxAttempts);
-    this.reqTriedCount = grownTo(this.reqTriedCount, newCapacity);
+    this.retry.grow(newCapacity);
     const freeList = new Int32Array(newCapacity);
     freeList.set(this.freeList.subarray(0, this.freeCount));
     this.freeList = freeList;
-    const hostCapacity = Math.max(1, ...this.proxies.map((p) => p.lb.hostCount));
     const needsPriorityPlugin = this.model.groups.some((g) => (g.retryPolicy?.previousPrioritiesUpdateFrequency ?? 0) > 0);
     const priorityCount = Math.max(1, ...this.proxies.map((p) => p.lb.priorityCount));
     // Slots are taken from the end of the free list: push new ones in reverse so slot `old` is next.
     for (let s = newCapacity - 1; s >= old; s--) {
       this.reqHost[s] = -1;
       this.reqJob[s] = -1;
-      this.retryStates.push(undefined as unknown as RetryState);
       this.freeList[this.freeCount++] = s;
     }
     for (let s = old; s < newCapacity; s++) {
-      this.retryStates[s] = new RetryState(NO_RETRY_POLICY, this.requestRandom, hostCapacity);
       this.retryPriorities[s] = needsPriorityPlugin
         ? new PreviousPrioritiesRetryPriority(this.maxPriorityUpdateFrequency(), priorityCount)
         : null;
@@ -720,11 +714,4 @@ export class Simulation {
   private maxPriorityUpdateFrequency(): number {
     return Math.max(1, ...this.model.groups.map((g) => g.retryPolicy?.previousPrioritiesUpdateFrequency ?? 0));
   }
-
-  /** Back-off jitter draws: one stream for the run (Envoy's random per router). */
-  private get requestRandom(): RandomStream {
-    if (this.backoffRandom === undefined) this.backoffRandom = rootStream(this.scenario.seed).fork('router/backoff');
-    return this.backoffRandom;
-  }
-  private backoffRandom: RandomStream | undefined;
 }

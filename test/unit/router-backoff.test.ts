@@ -84,7 +84,7 @@ describe('RetryState back-off draws', () => {
       backoff_max_interval_ms: 0,
     });
     const r = new ScriptedIntegers([30, 30, 30, 30, 30]);
-    const s = new RetryState(policy, r, 8);
+    const s = new RetryState(policy, r);
     s.begin(0, 0);
     expect(s.onAttemptOutcome(AttemptOutcome.RESPONSE, 503)).toBe(RetryStatus.NO);
     expect(r.consumed).toBe(0);

@@ -8,7 +8,7 @@ import {
   formatRetryOn,
   parseRetryOn,
 } from '../../src/envoy/router/retry-policy.ts';
-import { RetryState, RetryStatus } from '../../src/envoy/router/retry-state.ts';
+import { RetryState, RetryStateTable, RetryStatus } from '../../src/envoy/router/retry-state.ts';
 
 function config(retryOn: string[], extra: Partial<RetryPolicyConfig> = {}): RetryPolicyConfig {
   return {
@@ -26,7 +26,7 @@ function config(retryOn: string[], extra: Partial<RetryPolicyConfig> = {}): Retr
 
 /** Decision for one outcome on a fresh request (first attempt). */
 function decide(cfg: RetryPolicyConfig, outcome: number, status = 0): number {
-  const s = new RetryState(compileRetryPolicy(cfg), new ScriptedIntegers([], 7), 4);
+  const s = new RetryState(compileRetryPolicy(cfg), new ScriptedIntegers([], 7));
   s.begin(0, 0);
   s.onAttemptStart();
   return s.onAttemptOutcome(outcome, status);
@@ -85,7 +85,7 @@ describe('retry_on × attempt outcome', () => {
 
   it('x-envoy-ratelimited: only envoy-ratelimited decides, whatever the status', () => {
     const mk = (names: string[]) => {
-      const s = new RetryState(compileRetryPolicy(config(names)), new ScriptedIntegers([], 0), 4);
+      const s = new RetryState(compileRetryPolicy(config(names)), new ScriptedIntegers([], 0));
       s.begin(0, 0);
       return s;
     };
@@ -97,7 +97,7 @@ describe('retry_on × attempt outcome', () => {
 
 describe('reset-before-request and the router’s sticky "upstream request started" flag', () => {
   it('after a connected attempt is reset, later connect failures are no longer retried by it', () => {
-    const s = new RetryState(compileRetryPolicy(config(['reset-before-request'], { num_retries: 5 })), new ScriptedIntegers([], 0), 4);
+    const s = new RetryState(compileRetryPolicy(config(['reset-before-request'], { num_retries: 5 })), new ScriptedIntegers([], 0));
     s.begin(0, 0);
     expect(s.onAttemptOutcome(AttemptOutcome.CONNECT_FAILURE, 0)).toBe(RetryStatus.YES);
     expect(s.upstreamRequestStarted).toBe(false);
@@ -110,7 +110,7 @@ describe('reset-before-request and the router’s sticky "upstream request start
 
   it('a retried response does not set the flag (Envoy only updates it on the reset path)', () => {
     const cfg = config(['reset-before-request', 'retriable-status-codes'], { retriable_status_codes: [503], num_retries: 5 });
-    const s = new RetryState(compileRetryPolicy(cfg), new ScriptedIntegers([], 0), 4);
+    const s = new RetryState(compileRetryPolicy(cfg), new ScriptedIntegers([], 0));
     s.begin(0, 0);
     expect(s.onAttemptOutcome(AttemptOutcome.RESPONSE, 503)).toBe(RetryStatus.YES);
     expect(s.upstreamRequestStarted).toBe(false);
@@ -120,7 +120,7 @@ describe('reset-before-request and the router’s sticky "upstream request start
 
 describe('num_retries', () => {
   it('is exhausted after num_retries grants; the next retriable outcome sets URX', () => {
-    const s = new RetryState(compileRetryPolicy(config(['connect-failure'], { num_retries: 2 })), new ScriptedIntegers([], 3), 4);
+    const s = new RetryState(compileRetryPolicy(config(['connect-failure'], { num_retries: 2 })), new ScriptedIntegers([], 3));
     s.begin(0, 0);
     const seq: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -144,7 +144,7 @@ describe('num_retries', () => {
 
 describe('timeouts', () => {
   it('route timeout: deadline, and a retry whose back-off ends at or after it does not start', () => {
-    const s = new RetryState(compileRetryPolicy(config(['connect-failure'], { backoff_base_interval_ms: 100 })), new ScriptedIntegers([99]), 4);
+    const s = new RetryState(compileRetryPolicy(config(['connect-failure'], { backoff_base_interval_ms: 100 })), new ScriptedIntegers([99]));
     s.begin(1000, 500);
     expect(s.deadline).toBe(1500);
     expect(s.onAttemptOutcome(AttemptOutcome.CONNECT_FAILURE, 0)).toBe(RetryStatus.YES);
@@ -156,9 +156,9 @@ describe('timeouts', () => {
   });
 
   it('per-try deadline counts from pool ready; 0 means none', () => {
-    const s = new RetryState(compileRetryPolicy(config(['5xx'], { per_try_timeout_ms: 250 })), new ScriptedIntegers([]), 4);
+    const s = new RetryState(compileRetryPolicy(config(['5xx'], { per_try_timeout_ms: 250 })), new ScriptedIntegers([]));
     expect(s.perTryDeadline(40)).toBe(290);
-    const t = new RetryState(compileRetryPolicy(config(['5xx'])), new ScriptedIntegers([]), 4);
+    const t = new RetryState(compileRetryPolicy(config(['5xx'])), new ScriptedIntegers([]));
     expect(t.perTryDeadline(40)).toBe(Infinity);
   });
 
@@ -208,15 +208,14 @@ describe('Istio default retry policy (spec outlier §13.4, LB §9.3)', () => {
   });
 
   it('three attempts at most: the third 503 under ≤1.23 ends with URX', () => {
-    const s = new RetryState(compileRetryPolicy(le123), new ScriptedIntegers([], 0), 4);
+    const s = new RetryState(compileRetryPolicy(le123), new ScriptedIntegers([], 0));
     s.begin(0, 0);
     const seq = [1, 2, 3].map(() => s.onAttemptOutcome(AttemptOutcome.RESPONSE, 503));
     expect(seq).toEqual([RetryStatus.YES, RetryStatus.YES, RetryStatus.NO_RETRY_LIMIT_EXCEEDED]);
   });
 
   it('previous_hosts: rejects attempted hosts on retries only; 5 host-selection retries', () => {
-    const s = new RetryState(compileRetryPolicy(ge124), new ScriptedIntegers([], 0), 40);
-    const bits = s.attemptedHosts;
+    const s = new RetryState(compileRetryPolicy(ge124), new ScriptedIntegers([], 0));
     s.begin(0, 0);
     s.onAttemptStart();
     expect(s.hostSelectionRetryCount()).toBe(1);
@@ -228,11 +227,13 @@ describe('Istio default retry policy (spec outlier §13.4, LB §9.3)', () => {
     expect(s.hostSelectionRetryCount()).toBe(5);
     expect(s.shouldSelectAnotherHost(33)).toBe(true);
     expect(s.shouldSelectAnotherHost(1)).toBe(false);
-    expect(bits[1]).toBe(1 << 1);
+    s.onHostAttempted(1);
+    s.onHostAttempted(33); // already attempted: listed once
+    expect(s.attemptedHosts).toEqual([33, 1]);
     s.begin(5, 0);
-    expect(s.attemptedHosts).toBe(bits); // reused, not reallocated
-    expect(Array.from(bits)).toEqual([0, 0]);
+    expect(s.attemptedHosts).toEqual([]);
     expect(s.hostWasAttempted(33)).toBe(false);
+    expect(s.isRetry).toBe(false);
   });
 });
 
@@ -248,5 +249,39 @@ describe('compileRetryPolicy', () => {
     expect(parseRetryOn(['5xx', 'bogus, gateway-error']).unknown).toEqual(['bogus']);
     expect(parseRetryOn(['5xx', 'bogus, gateway-error']).bits).toBe(RetryOn.FIVE_XX | RetryOn.GATEWAY_ERROR);
     expect(() => compileRetryPolicy(config(['5xx'], { backoff_base_interval_ms: 100, backoff_max_interval_ms: 50 }))).toThrow(RangeError);
+  });
+});
+
+describe('RetryStateTable', () => {
+  const policy = (retries: number) => compileRetryPolicy(config(['connect-failure'], { num_retries: retries, backoff_base_interval_ms: 10 }));
+
+  it('rows are independent: one request retrying leaves the others as they were', () => {
+    const t = new RetryStateTable(new ScriptedIntegers([7, 15]), 3, 3);
+    for (let r = 0; r < 3; r++) t.begin(r, 100 * r, 50, policy(2));
+    t.onAttemptStart(1);
+    t.onHostAttempted(1, 4);
+    expect(t.onAttemptOutcome(1, AttemptOutcome.CONNECT_FAILURE, 0)).toBe(RetryStatus.YES);
+    t.onAttemptStart(1);
+    expect(t.onAttemptOutcome(1, AttemptOutcome.CONNECT_FAILURE, 0)).toBe(RetryStatus.YES);
+    // Back-offs 7 % 10 then 15 % 20 (doubling): the row's own back-off state.
+    expect(t.backoffMs[1]).toBe(15);
+    expect([t.isRetry(1), t.retriesRemaining[1], t.hostWasAttempted(1, 4)]).toEqual([true, 0, true]);
+    for (const r of [0, 2]) {
+      expect([t.isRetry(r), t.retriesRemaining[r], t.attempts[r], t.attemptedCount[r], t.deadline[r]]).toEqual([false, 2, 0, 0, 100 * r + 50]);
+    }
+  });
+
+  it('grows and widens rows without losing what they hold', () => {
+    const t = new RetryStateTable(new ScriptedIntegers([], 0), 2, 1);
+    t.begin(0, 0, 0, policy(0));
+    t.onHostAttempted(0, 9);
+    t.begin(1, 0, 0, policy(4)); // 5 attempts per request: rows widen
+    expect(t.hostsPerRow).toBeGreaterThanOrEqual(5);
+    for (const h of [1, 2, 3, 2, 4]) t.onHostAttempted(1, h);
+    t.grow(8);
+    expect(t.capacity).toBe(8);
+    expect([t.attemptedHost(0, 0), t.attemptedCount[0]]).toEqual([9, 1]);
+    expect(Array.from({ length: t.attemptedCount[1] }, (_, i) => t.attemptedHost(1, i))).toEqual([1, 2, 3, 4]);
+    expect(t.deadline[7]).toBe(Infinity);
   });
 });

@@ -19,6 +19,7 @@ import { choosePriority, panicThresholdPercent, PriorityLoadState } from './prio
 import { USE_PLUGIN_LOAD, type PreviousPrioritiesRetryPriority } from './retry-priority.ts';
 import { SlowStartTracker } from './slow-start.ts';
 import { NO_LOCALITY_ROUTING, ZoneAwareState, type LocalityBuckets } from './zone-aware.ts';
+import { uintMod } from '../../engine/int-math.ts';
 
 export const SOURCE_NONE = -1;
 export const SOURCE_ALL_HOSTS = 0;
@@ -478,7 +479,7 @@ export class ClusterLoadBalancer {
     if (percent >= 100) return true;
     if (percent <= 0) return false;
     const source = opts.runtimeRandom ?? this.random;
-    return source.next() % 100 < percent;
+    return uintMod(source.next(), 100) < percent;
   }
 
   private localClusterInPanic(): boolean {

@@ -15,6 +15,7 @@
 import type { IntegerSource } from '../../engine/random.ts';
 import { EdfScheduler, type EdfInitMode, type WeightSource } from './edf.ts';
 import type { SlowStartTracker } from './slow-start.ts';
+import { uintMod } from '../../engine/int-math.ts';
 
 export const POLICY_ROUND_ROBIN = 0;
 export const POLICY_LEAST_REQUEST = 1;
@@ -115,13 +116,13 @@ export class HostPicker implements WeightSource {
   /** Picks a host index from the source, or -1 when it is empty. `hash` is this pick's priority hash. */
   pick(source: number, hosts: ArrayLike<number>, count: number, hash: number): number {
     const policy = this.policy;
-    if (policy === POLICY_RANDOM) return count === 0 ? -1 : hosts[hash % count];
+    if (policy === POLICY_RANDOM) return count === 0 ? -1 : hosts[uintMod(hash, count)];
     if (this.weighted[source] === 1) return (this.edf[source] as EdfScheduler).pickAndAdd(this);
     if (count === 0) return -1;
     if (policy === POLICY_ROUND_ROBIN) {
       const index = this.rrIndex[source];
       this.rrIndex[source] = index + 1;
-      return hosts[index % count];
+      return hosts[uintMod(index, count)];
     }
     return this.fullScan ? this.pickFullScan(hosts, count) : this.pickNChoices(hosts, count);
   }
@@ -158,7 +159,7 @@ export class HostPicker implements WeightSource {
     const active = this.activeRequests;
     let candidate = -1;
     for (let c = 0; c < this.choiceCount; c++) {
-      const sampled = hosts[this.random.next() % count];
+      const sampled = hosts[uintMod(this.random.next(), count)];
       if (candidate === -1) {
         candidate = sampled;
         continue;
@@ -187,7 +188,7 @@ export class HostPicker implements WeightSource {
       } else if (a === b && this.fullScanReservoir) {
         tied++;
         // Reservoir sampling: each of the N tied hosts ends up chosen with probability 1/N.
-        if (this.random.next() % tied === 0) candidate = sampled;
+        if (uintMod(this.random.next(), tied) === 0) candidate = sampled;
       }
     }
     return candidate;

@@ -7,6 +7,7 @@
  * without allocating. Every update recomputes exactly what Envoy recomputes: the changed priority's
  * availability, then the loads of all priorities, then all panic flags.
  */
+import { uintMod } from '../../engine/int-math.ts';
 
 /** Counts (and weight sums) that describe one priority's host set. */
 export interface PriorityCounts {
@@ -66,7 +67,7 @@ export function isHostSetInPanic(hosts: number, healthy: number, degraded: numbe
 
 /** Envoy's `choosePriority` result, packed as `2·priority + (degraded ? 1 : 0)` (no allocation). */
 export function choosePriority(hash: number, healthyLoad: Int32Array, degradedLoad: Int32Array): number {
-  const bucket = (hash % 100) + 1; // 1..100
+  const bucket = uintMod(hash, 100) + 1; // 1..100 (hash % 100 + 1)
   let aggregate = 0;
   const n = healthyLoad.length;
   for (let p = 0; p < n; p++) {

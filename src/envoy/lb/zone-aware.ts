@@ -6,6 +6,7 @@
  * matched by identity (current Envoy), not by index.
  */
 import type { IntegerSource } from '../../engine/random.ts';
+import { uintMod } from '../../engine/int-math.ts';
 
 export const NO_LOCALITY_ROUTING = 0;
 export const LOCALITY_DIRECT = 1;
@@ -101,11 +102,11 @@ export class ZoneAwareState {
   /** tryChooseLocalLocalityHosts: the upstream locality bucket for this pick (1 or 2 draws when residual). */
   chooseLocality(random: IntegerSource): number {
     if (this.state === LOCALITY_DIRECT) return 0;
-    if (random.next() % 10000 < this.localPercentToRoute) return 0;
+    if (uintMod(random.next(), 10000) < this.localPercentToRoute) return 0;
     const n = this.localityCount;
     const total = this.residualCapacity[n - 1];
-    if (total === 0) return random.next() % n;
-    const threshold = random.next() % total;
+    if (total === 0) return uintMod(random.next(), n);
+    const threshold = uintMod(random.next(), total);
     let i = 0;
     while (threshold >= this.residualCapacity[i]) i++;
     return i;

@@ -28,6 +28,7 @@ import {
   statsToObject,
 } from './stats.ts';
 import { EjectionType, Monitor, Result, type EjectionTypeCode, type MonitorKind } from './types.ts';
+import { uintMod } from '../../engine/int-math.ts';
 
 /** Called on every ejection and unejection (timer or health check), after the state changed. */
 export type HostStateListener = (slot: number, ejected: boolean, now: number) => void;
@@ -341,7 +342,7 @@ export class OutlierDetector {
     const p = this.enforcing[type];
     if (p <= 0) return false;
     if (p >= 100) return true;
-    return this.enforcementRandom.next() % 100 < p;
+    return uintMod(this.enforcementRandom.next(), 100) < p;
   }
 
   private ejectHost(slot: number, type: EjectionTypeCode, now: number): void {

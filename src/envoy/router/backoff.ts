@@ -22,6 +22,7 @@
  * `random()` is IntegerSource.next(): a uniform integer below 2^32, so `%` is exact in doubles.
  */
 import type { IntegerSource } from '../../engine/random.ts';
+import { uintMod } from '../../engine/int-math.ts';
 
 export type BackoffAlgorithm = 'doubling' | 'legacy';
 
@@ -30,48 +31,73 @@ export const DEFAULT_BASE_INTERVAL_MS = 25;
 /** max_interval defaults to 10 × base_interval. */
 export const DEFAULT_MAX_INTERVAL_FACTOR = 10;
 
+/*
+ * The arithmetic as functions of one number of state per request, so that a table of requests
+ * (retry-state.ts) and the single-request class below run the same code. The state is the next
+ * interval (doubling) or current_retry (legacy).
+ */
+
+/** The state of a request that has not retried yet. */
+export function initialBackoffState(algorithm: BackoffAlgorithm, baseIntervalMs: number): number {
+  return algorithm === 'doubling' ? baseIntervalMs : 1;
+}
+
+/** The interval the next retry draws from (exclusive upper bound, before the legacy clamp). */
+export function backoffBound(algorithm: BackoffAlgorithm, state: number, baseIntervalMs: number): number {
+  return algorithm === 'doubling' ? state : (2 ** state - 1) * baseIntervalMs;
+}
+
+/** The state after one retry. */
+export function nextBackoffState(algorithm: BackoffAlgorithm, state: number, baseIntervalMs: number, maxIntervalMs: number): number {
+  if (algorithm === 'doubling') return state < Math.floor(maxIntervalMs / 2) ? state * 2 : maxIntervalMs;
+  return (2 ** state - 1) * baseIntervalMs <= maxIntervalMs ? state + 1 : state;
+}
+
+/** The back-off for a random draw `random` (an integer below 2^32) and the bound of this retry. */
+export function backoffFromDraw(algorithm: BackoffAlgorithm, random: number, bound: number, maxIntervalMs: number): number {
+  const backoff = uintMod(random, bound);
+  return algorithm === 'doubling' ? backoff : Math.min(backoff, maxIntervalMs);
+}
+
+/** Throws unless base ≥ 1 and max ≥ base are integers of ms (Envoy rejects such configs). */
+export function checkBackoffIntervals(baseIntervalMs: number, maxIntervalMs: number): void {
+  if (!(baseIntervalMs >= 1) || !Number.isInteger(baseIntervalMs)) {
+    throw new RangeError(`retry back-off base interval must be a positive integer of ms, got ${baseIntervalMs}`);
+  }
+  if (!(maxIntervalMs >= baseIntervalMs) || !Number.isInteger(maxIntervalMs)) {
+    throw new RangeError(
+      `retry back-off max interval must be an integer ≥ the base interval (${baseIntervalMs} ms), got ${maxIntervalMs}`,
+    );
+  }
+}
+
+/** One request's back-off (Envoy's strategy object). */
 export class JitteredExponentialBackoff {
-  private nextInterval: number;
-  private currentRetry = 1;
-  private readonly doublingLimit: number;
+  private state: number;
 
   constructor(
     readonly baseIntervalMs: number,
     readonly maxIntervalMs: number,
     readonly algorithm: BackoffAlgorithm = 'doubling',
   ) {
-    if (!(baseIntervalMs >= 1) || !Number.isInteger(baseIntervalMs)) {
-      throw new RangeError(`retry back-off base interval must be a positive integer of ms, got ${baseIntervalMs}`);
-    }
-    if (!(maxIntervalMs >= baseIntervalMs) || !Number.isInteger(maxIntervalMs)) {
-      throw new RangeError(
-        `retry back-off max interval must be an integer ≥ the base interval (${baseIntervalMs} ms), got ${maxIntervalMs}`,
-      );
-    }
-    this.nextInterval = baseIntervalMs;
-    this.doublingLimit = Math.floor(maxIntervalMs / 2);
+    checkBackoffIntervals(baseIntervalMs, maxIntervalMs);
+    this.state = initialBackoffState(algorithm, baseIntervalMs);
   }
 
   /** Back-off before the next retry, in ms. Draws one random number. */
   nextBackoffMs(random: IntegerSource): number {
-    if (this.algorithm === 'doubling') {
-      const backoff = this.nextInterval;
-      this.nextInterval = this.nextInterval < this.doublingLimit ? this.nextInterval * 2 : this.maxIntervalMs;
-      return random.next() % backoff;
-    }
-    const baseBackoff = (2 ** this.currentRetry - 1) * this.baseIntervalMs;
-    if (baseBackoff <= this.maxIntervalMs) this.currentRetry++;
-    return Math.min(random.next() % baseBackoff, this.maxIntervalMs);
+    const bound = backoffBound(this.algorithm, this.state, this.baseIntervalMs);
+    this.state = nextBackoffState(this.algorithm, this.state, this.baseIntervalMs, this.maxIntervalMs);
+    return backoffFromDraw(this.algorithm, random.next(), bound, this.maxIntervalMs);
   }
 
   /** The interval the next call draws from (exclusive upper bound before any clamp). */
   peekIntervalMs(): number {
-    return this.algorithm === 'doubling' ? this.nextInterval : (2 ** this.currentRetry - 1) * this.baseIntervalMs;
+    return backoffBound(this.algorithm, this.state, this.baseIntervalMs);
   }
 
   /** Back to the first retry's interval (a new request). */
   reset(): void {
-    this.nextInterval = this.baseIntervalMs;
-    this.currentRetry = 1;
+    this.state = initialBackoffState(this.algorithm, this.baseIntervalMs);
   }
 }

@@ -3,22 +3,28 @@
  * around it (downstream response started, route timeout, the sticky "upstream request started"
  * flag, previous_hosts bookkeeping).
  *
- * One object per in-flight request, kept in a pool by the simulator: `begin()` re-arms it for a
- * new request without allocating. Decisions consume the request's random source only when a retry
- * is actually scheduled (one draw for its back-off), as Envoy does.
+ * `RetryStateTable` holds the state of many requests at once, one row per request slot, column-wise
+ * in typed arrays: the simulator keeps thousands of requests in flight and re-arms a row per request,
+ * and one object per request (with its own back-off object and host bitset) cost a fifth of the
+ * run time in cache misses (experiments/perf/simulation.md). `RetryState` is the same logic for one
+ * request (a one-row table), for callers that handle requests one at a time.
  *
- * Use per attempt:
- *   1. choose a host with the LB; on a retry pass `attemptedHosts` / `shouldSelectAnotherHost` and
- *      `hostSelectionRetryCount()` (previous_hosts predicate) and, if
- *      `policy.previousPrioritiesUpdateFrequency > 0`, the previous_priorities plugin;
+ * Decisions consume the random source only when a retry is actually scheduled (one draw for its
+ * back-off), as Envoy does.
+ *
+ * Use per attempt (table methods take the request's row first):
+ *   1. choose a host with the LB; on a retry pass the attempted hosts (`attemptedCount`,
+ *      `attemptedHost`, or `shouldSelectAnotherHost`) and `hostSelectionRetryCount()` (previous_hosts
+ *      predicate) and, if `policy.previousPrioritiesUpdateFrequency > 0`, the previous_priorities
+ *      plugin;
  *   2. `onHostAttempted(host)` once the attempt has its host;
- *   3. when the attempt ends, `onAttemptOutcome(outcome, status, now)`:
+ *   3. when the attempt ends, `onAttemptOutcome(outcome, status)`:
  *      RetryStatus.YES → schedule the retry at `now + backoffMs` (the route timeout, if earlier,
  *      ends the request instead: `retryStartsBeforeDeadline(now)`); anything else → the request is
  *      finished with this attempt's outcome; `retryLimitExceeded` says whether to add URX.
  */
 import type { IntegerSource } from '../../engine/random.ts';
-import { JitteredExponentialBackoff } from './backoff.ts';
+import { backoffBound, backoffFromDraw, checkBackoffIntervals, initialBackoffState, nextBackoffState } from './backoff.ts';
 import { AttemptOutcome, attemptConnected } from './outcomes.ts';
 import { type RetryPolicy, isResetOutcome, wouldRetryFromHeaders, wouldRetryFromReset } from './retry-policy.ts';
 
@@ -32,155 +38,263 @@ export const RetryStatus = {
 } as const;
 export type RetryStatusCode = (typeof RetryStatus)[keyof typeof RetryStatus];
 
-export class RetryState {
-  policy: RetryPolicy;
-  /** Retries still allowed for this request. */
-  retriesRemaining = 0;
-  /** Attempts started so far (first try included). */
-  attempts = 0;
-  /** The attempt in progress is a retry (host-selection predicates apply only then). */
-  isRetry = false;
-  /** Router's sticky flag: an attempt that ended in a reset had sent bytes upstream. */
-  upstreamRequestStarted = false;
-  /** The last decision was NO_RETRY_LIMIT_EXCEEDED (URX). */
-  retryLimitExceeded = false;
-  /** Back-off of the retry just granted (ms). */
-  backoffMs = 0;
-  /** Absolute time the route timeout fires (Infinity when the route has no timeout). */
-  deadline = Infinity;
-  /** Hosts attempted for this request, as a bitset over dense host indexes. */
-  attemptedHosts: Uint32Array;
+// Bits of a row's `flags`.
+const IS_RETRY = 1;
+const UPSTREAM_REQUEST_STARTED = 2;
+const RETRY_LIMIT_EXCEEDED = 4;
 
-  private backoff: JitteredExponentialBackoff;
-  // Hosts whose bits are set, so begin() clears only those words.
-  private attemptedList: Int32Array;
-  private attemptedCount = 0;
+/** The retry state of `capacity` requests, one row each (rows are the caller's request slots). */
+export class RetryStateTable {
+  /** Rows available (grow with `grow`). */
+  capacity = 0;
+  /** The route's policy per row. */
+  readonly policy: RetryPolicy[] = [];
+  /** Retries still allowed. */
+  retriesRemaining = new Int32Array(0);
+  /** Attempts started so far (first try included). */
+  attempts = new Int32Array(0);
+  /** Back-off of the retry just granted (ms). */
+  backoffMs = new Float64Array(0);
+  /** Absolute time the route timeout fires (Infinity when the route has no timeout). */
+  deadline = new Float64Array(0);
+  /** Distinct hosts attempted, in order: `attemptedCount` of them from `row * hostsPerRow`. */
+  attemptedCount = new Int32Array(0);
+  attempted = new Int32Array(0);
+  /** Room per row in `attempted`: at least num_retries + 1 of every policy seen. */
+  hostsPerRow: number;
+
+  private flags = new Uint8Array(0);
+  /** Back-off state (backoff.ts): the next interval (doubling) or current_retry (legacy). */
+  private backoffState = new Float64Array(0);
 
   constructor(
-    policy: RetryPolicy,
     private readonly random: IntegerSource,
-    hostCapacity: number,
+    capacity: number,
+    hostsPerRow = 1,
   ) {
-    this.policy = policy;
-    this.backoff = new JitteredExponentialBackoff(policy.backoffBaseMs, policy.backoffMaxMs, policy.backoffAlgorithm);
-    this.attemptedHosts = new Uint32Array(Math.max(1, Math.ceil(hostCapacity / 32)));
-    this.attemptedList = new Int32Array(Math.max(4, policy.numRetries + 1));
+    this.hostsPerRow = Math.max(1, hostsPerRow);
+    this.grow(capacity);
+  }
+
+  /** Makes room for `capacity` rows (never shrinks; existing rows are kept). */
+  grow(capacity: number): void {
+    if (capacity <= this.capacity) return;
+    const n = capacity;
+    this.retriesRemaining = copied(new Int32Array(n), this.retriesRemaining);
+    this.attempts = copied(new Int32Array(n), this.attempts);
+    this.backoffMs = copied(new Float64Array(n), this.backoffMs);
+    this.deadline = copied(new Float64Array(n), this.deadline);
+    this.attemptedCount = copied(new Int32Array(n), this.attemptedCount);
+    this.attempted = copied(new Int32Array(n * this.hostsPerRow), this.attempted);
+    this.flags = copied(new Uint8Array(n), this.flags);
+    this.backoffState = copied(new Float64Array(n), this.backoffState);
+    for (let r = this.capacity; r < n; r++) this.deadline[r] = Infinity;
+    this.capacity = n;
   }
 
   /**
-   * Starts a new request at `now` with the route timeout `routeTimeoutMs` (0 = none). Pass a
-   * policy to switch routes (the back-off object is only rebuilt if its parameters differ).
+   * Starts a new request in `row` at `now`, on a route with `policy` and the route timeout
+   * `routeTimeoutMs` (0 = none).
    */
-  begin(now: number, routeTimeoutMs: number, policy?: RetryPolicy): void {
-    if (policy !== undefined && policy !== this.policy) {
-      const b = this.backoff;
-      if (
-        b.baseIntervalMs !== policy.backoffBaseMs ||
-        b.maxIntervalMs !== policy.backoffMaxMs ||
-        b.algorithm !== policy.backoffAlgorithm
-      ) {
-        this.backoff = new JitteredExponentialBackoff(policy.backoffBaseMs, policy.backoffMaxMs, policy.backoffAlgorithm);
-      }
-      if (this.attemptedList.length < policy.numRetries + 1) this.attemptedList = new Int32Array(policy.numRetries + 1);
-      this.policy = policy;
-    }
-    this.backoff.reset();
-    this.retriesRemaining = this.policy.numRetries;
-    this.attempts = 0;
-    this.isRetry = false;
-    this.upstreamRequestStarted = false;
-    this.retryLimitExceeded = false;
-    this.backoffMs = 0;
-    this.deadline = routeTimeoutMs > 0 ? now + routeTimeoutMs : Infinity;
-    const bits = this.attemptedHosts;
-    const list = this.attemptedList;
-    for (let i = 0; i < this.attemptedCount; i++) bits[list[i] >>> 5] = 0;
-    this.attemptedCount = 0;
+  begin(row: number, now: number, routeTimeoutMs: number, policy: RetryPolicy): void {
+    if (policy.numRetries + 1 > this.hostsPerRow) this.widenRows(policy.numRetries + 1);
+    this.policy[row] = policy;
+    this.backoffState[row] = initialBackoffState(policy.backoffAlgorithm, policy.backoffBaseMs);
+    this.retriesRemaining[row] = policy.numRetries;
+    this.attempts[row] = 0;
+    this.flags[row] = 0;
+    this.backoffMs[row] = 0;
+    this.deadline[row] = routeTimeoutMs > 0 ? now + routeTimeoutMs : Infinity;
+    this.attemptedCount[row] = 0;
   }
 
   /** Call when an attempt (first or retry) starts. */
-  onAttemptStart(): void {
-    this.isRetry = this.attempts > 0;
-    this.attempts++;
+  onAttemptStart(row: number): void {
+    const a = this.attempts[row];
+    this.flags[row] = a > 0 ? this.flags[row] | IS_RETRY : this.flags[row] & ~IS_RETRY;
+    this.attempts[row] = a + 1;
+  }
+
+  /** The attempt in progress is a retry (host-selection predicates apply only then). */
+  isRetry(row: number): boolean {
+    return (this.flags[row] & IS_RETRY) !== 0;
+  }
+
+  /** Router's sticky flag: an attempt that ended in a reset had sent bytes upstream. */
+  upstreamRequestStarted(row: number): boolean {
+    return (this.flags[row] & UPSTREAM_REQUEST_STARTED) !== 0;
+  }
+
+  /** The last decision was NO_RETRY_LIMIT_EXCEEDED (URX). */
+  retryLimitExceeded(row: number): boolean {
+    return (this.flags[row] & RETRY_LIMIT_EXCEEDED) !== 0;
   }
 
   /** Per-try deadline for an attempt whose connection became ready at `connectedAt` (Infinity if none). */
-  perTryDeadline(connectedAt: number): number {
-    return this.policy.perTryTimeoutMs > 0 ? connectedAt + this.policy.perTryTimeoutMs : Infinity;
+  perTryDeadline(row: number, connectedAt: number): number {
+    const t = this.policy[row].perTryTimeoutMs;
+    return t > 0 ? connectedAt + t : Infinity;
   }
 
   /** Records the host an attempt used (Envoy: onHostAttempted, for the previous_hosts predicate). */
-  onHostAttempted(host: number): void {
-    const w = host >>> 5;
-    if (w >= this.attemptedHosts.length) this.growHosts(host + 1);
-    const bit = 1 << (host & 31);
-    if ((this.attemptedHosts[w] & bit) !== 0) return;
-    this.attemptedHosts[w] |= bit;
-    if (this.attemptedCount === this.attemptedList.length) {
-      const bigger = new Int32Array(this.attemptedList.length * 2);
-      bigger.set(this.attemptedList);
-      this.attemptedList = bigger;
-    }
-    this.attemptedList[this.attemptedCount++] = host;
+  onHostAttempted(row: number, host: number): void {
+    if (this.hostWasAttempted(row, host)) return;
+    const count = this.attemptedCount[row];
+    // Distinct hosts never outnumber attempts (≤ num_retries + 1); a caller reporting more widens.
+    if (count === this.hostsPerRow) this.widenRows(this.hostsPerRow * 2);
+    this.attempted[row * this.hostsPerRow + count] = host;
+    this.attemptedCount[row] = count + 1;
   }
 
-  hostWasAttempted(host: number): boolean {
-    const w = host >>> 5;
-    return w < this.attemptedHosts.length && (this.attemptedHosts[w] & (1 << (host & 31))) !== 0;
+  /** The i-th distinct host attempted (i < attemptedCount[row]). */
+  attemptedHost(row: number, i: number): number {
+    return this.attempted[row * this.hostsPerRow + i];
+  }
+
+  hostWasAttempted(row: number, host: number): boolean {
+    const base = row * this.hostsPerRow;
+    const end = base + this.attemptedCount[row];
+    for (let i = base; i < end; i++) if (this.attempted[i] === host) return true;
+    return false;
   }
 
   /** Router's shouldSelectAnotherHost: only on retries, only with previous_hosts. */
-  shouldSelectAnotherHost(host: number): boolean {
-    return this.isRetry && this.policy.previousHosts && this.hostWasAttempted(host);
+  shouldSelectAnotherHost(row: number, host: number): boolean {
+    return this.isRetry(row) && this.policy[row].previousHosts && this.hostWasAttempted(row, host);
   }
 
   /** Router's hostSelectionRetryCount(): 1 on the first try, the policy's value on retries. */
-  hostSelectionRetryCount(): number {
-    return this.isRetry ? this.policy.hostSelectionMaxAttempts : 1;
+  hostSelectionRetryCount(row: number): number {
+    return this.isRetry(row) ? this.policy[row].hostSelectionMaxAttempts : 1;
   }
 
   /**
    * Decides after an attempt ended. `status` is the response status for RESPONSE (ignored
    * otherwise); `envoyRateLimited` marks a response with `x-envoy-ratelimited`.
    */
-  onAttemptOutcome(outcome: number, status: number, envoyRateLimited = false): RetryStatusCode {
+  onAttemptOutcome(row: number, outcome: number, status: number, envoyRateLimited = false): RetryStatusCode {
+    const policy = this.policy[row];
     let would: boolean;
     if (outcome === AttemptOutcome.RESPONSE) {
-      would = wouldRetryFromHeaders(this.policy, status, envoyRateLimited);
+      would = wouldRetryFromHeaders(policy, status, envoyRateLimited);
     } else if (isResetOutcome(outcome)) {
       // maybeRetryReset: the sticky flag takes this attempt's "sent bytes upstream" first.
-      if (attemptConnected(outcome)) this.upstreamRequestStarted = true;
-      would = wouldRetryFromReset(this.policy, outcome, this.upstreamRequestStarted);
+      if (attemptConnected(outcome)) this.flags[row] |= UPSTREAM_REQUEST_STARTED;
+      would = wouldRetryFromReset(policy, outcome, this.upstreamRequestStarted(row));
     } else {
       // Reset after the response started downstream, route timeout: never retried.
       would = false;
     }
-    return this.decide(would);
+    return this.decide(row, policy, would);
   }
 
   /** RetryStateImpl::shouldRetry. */
-  private decide(would: boolean): RetryStatusCode {
-    this.retryLimitExceeded = false;
+  private decide(row: number, policy: RetryPolicy, would: boolean): RetryStatusCode {
+    this.flags[row] &= ~RETRY_LIMIT_EXCEEDED;
     if (!would) return RetryStatus.NO;
-    if (this.retriesRemaining === 0) {
-      this.retryLimitExceeded = true;
+    if (this.retriesRemaining[row] === 0) {
+      this.flags[row] |= RETRY_LIMIT_EXCEEDED;
       return RetryStatus.NO_RETRY_LIMIT_EXCEEDED;
     }
-    this.retriesRemaining--;
+    this.retriesRemaining[row]--;
     // The retry circuit breaker (max_retries, retry budgets) is not modelled: Istio sets
     // max_retries to 2^32-1 (docs/router.md).
-    this.backoffMs = this.backoff.nextBackoffMs(this.random);
+    const algorithm = policy.backoffAlgorithm;
+    const state = this.backoffState[row];
+    const bound = backoffBound(algorithm, state, policy.backoffBaseMs);
+    this.backoffState[row] = nextBackoffState(algorithm, state, policy.backoffBaseMs, policy.backoffMaxMs);
+    this.backoffMs[row] = backoffFromDraw(algorithm, this.random.next(), bound, policy.backoffMaxMs);
     return RetryStatus.YES;
   }
 
   /** A retry granted at `now` starts before the route timeout fires (ties go to the timeout). */
-  retryStartsBeforeDeadline(now: number): boolean {
-    return now + this.backoffMs < this.deadline;
+  retryStartsBeforeDeadline(row: number, now: number): boolean {
+    return now + this.backoffMs[row] < this.deadline[row];
   }
 
-  private growHosts(n: number): void {
-    const bigger = new Uint32Array(Math.max(this.attemptedHosts.length * 2, Math.ceil(n / 32)));
-    bigger.set(this.attemptedHosts);
-    this.attemptedHosts = bigger;
+  /** Re-lays `attempted` with more room per row (rare: a policy with more retries than seen). */
+  private widenRows(hostsPerRow: number): void {
+    const old = this.hostsPerRow;
+    const wider = new Int32Array(this.capacity * hostsPerRow);
+    for (let r = 0; r < this.capacity; r++) {
+      for (let i = 0; i < this.attemptedCount[r]; i++) wider[r * hostsPerRow + i] = this.attempted[r * old + i];
+    }
+    this.attempted = wider;
+    this.hostsPerRow = hostsPerRow;
+  }
+}
+
+function copied<T extends Int32Array | Float64Array | Uint8Array>(dst: T, src: T): T {
+  dst.set(src as never);
+  return dst;
+}
+
+/** The retry state of one request: a one-row RetryStateTable. */
+export class RetryState {
+  private readonly table: RetryStateTable;
+
+  constructor(policy: RetryPolicy, random: IntegerSource) {
+    checkBackoffIntervals(policy.backoffBaseMs, policy.backoffMaxMs);
+    this.table = new RetryStateTable(random, 1, policy.numRetries + 1);
+    this.table.begin(0, 0, 0, policy);
+  }
+
+  get policy(): RetryPolicy {
+    return this.table.policy[0];
+  }
+  get retriesRemaining(): number {
+    return this.table.retriesRemaining[0];
+  }
+  get attempts(): number {
+    return this.table.attempts[0];
+  }
+  get isRetry(): boolean {
+    return this.table.isRetry(0);
+  }
+  get upstreamRequestStarted(): boolean {
+    return this.table.upstreamRequestStarted(0);
+  }
+  get retryLimitExceeded(): boolean {
+    return this.table.retryLimitExceeded(0);
+  }
+  get backoffMs(): number {
+    return this.table.backoffMs[0];
+  }
+  get deadline(): number {
+    return this.table.deadline[0];
+  }
+  /** Distinct hosts attempted so far, in order. */
+  get attemptedHosts(): number[] {
+    return Array.from({ length: this.table.attemptedCount[0] }, (_, i) => this.table.attemptedHost(0, i));
+  }
+
+  /** Starts a new request at `now` with the route timeout `routeTimeoutMs` (0 = none); `policy` switches routes. */
+  begin(now: number, routeTimeoutMs: number, policy: RetryPolicy = this.policy): void {
+    if (policy !== this.policy) checkBackoffIntervals(policy.backoffBaseMs, policy.backoffMaxMs);
+    this.table.begin(0, now, routeTimeoutMs, policy);
+  }
+  onAttemptStart(): void {
+    this.table.onAttemptStart(0);
+  }
+  perTryDeadline(connectedAt: number): number {
+    return this.table.perTryDeadline(0, connectedAt);
+  }
+  onHostAttempted(host: number): void {
+    this.table.onHostAttempted(0, host);
+  }
+  hostWasAttempted(host: number): boolean {
+    return this.table.hostWasAttempted(0, host);
+  }
+  shouldSelectAnotherHost(host: number): boolean {
+    return this.table.shouldSelectAnotherHost(0, host);
+  }
+  hostSelectionRetryCount(): number {
+    return this.table.hostSelectionRetryCount(0);
+  }
+  onAttemptOutcome(outcome: number, status: number, envoyRateLimited = false): RetryStatusCode {
+    return this.table.onAttemptOutcome(0, outcome, status, envoyRateLimited);
+  }
+  retryStartsBeforeDeadline(now: number): boolean {
+    return this.table.retryStartsBeforeDeadline(0, now);
   }
 }
