@@ -142,6 +142,114 @@ describe('EventQueue', () => {
   });
 });
 
+describe('EventQueue timing wheel against a reference model', () => {
+  /** The reference: the earliest (time, seq) of the events still queued. */
+  function takeEarliest(model: Ev[]): Ev {
+    let best = 0;
+    for (let i = 1; i < model.length; i++) {
+      const m = model[i];
+      const bm = model[best];
+      if (m.time < bm.time || (m.time === bm.time && m.seq < bm.seq)) best = i;
+    }
+    return model.splice(best, 1)[0];
+  }
+
+  // A hold-like workload (push ahead of the last pop, the simulator's pattern) mixed with pushes
+  // far beyond the window, at Infinity, and before the last pop (a general priority queue accepts
+  // them), on wheels small enough that windows wrap many times.
+  const op = fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(fc.constant('near'), fc.double({ min: 0, max: 40, noNaN: true })) },
+    { weight: 1, arbitrary: fc.tuple(fc.constant('tie'), fc.constant(0)) },
+    { weight: 1, arbitrary: fc.tuple(fc.constant('far'), fc.double({ min: 40, max: 5000, noNaN: true })) },
+    { weight: 1, arbitrary: fc.tuple(fc.constant('past'), fc.double({ min: 0, max: 30, noNaN: true })) },
+    { weight: 1, arbitrary: fc.tuple(fc.constant('inf'), fc.constant(0)) },
+    { weight: 6, arbitrary: fc.tuple(fc.constant('pop'), fc.constant(0)) },
+  );
+
+  it('property: pops equal the reference for every mix of pushes and pops', () => {
+    fc.assert(
+      fc.property(
+        fc.array(op, { maxLength: 500 }),
+        fc.constantFrom(1, 4, 32),
+        fc.constantFrom(32, 64, 256),
+        (ops, slotsPerUnit, slots) => {
+          const q = new EventQueue(2, { slotsPerUnit, slots });
+          const model: Ev[] = [];
+          let seq = 0;
+          let now = 0;
+          let last = 0;
+          for (const [what, x] of ops) {
+            if (what === 'pop') {
+              const ok = q.pop();
+              if (model.length === 0) {
+                if (ok) return false;
+                continue;
+              }
+              const want = takeEarliest(model);
+              if (!ok || q.time !== want.time || q.a !== want.a || q.b !== want.b || q.kind !== want.kind) return false;
+              now = q.time;
+            } else {
+              const time =
+                what === 'near' ? now + x : what === 'tie' ? last : what === 'far' ? now + x : what === 'past' ? Math.max(0, now - x) : Infinity;
+              const e = { time, seq, kind: seq % 7, a: seq, b: -seq };
+              seq++;
+              last = time === Infinity ? now : time;
+              q.push(e.time, e.kind, e.a, e.b);
+              model.push(e);
+            }
+            if (q.size !== model.length) return false;
+            if (q.peekTime() !== (model.length === 0 ? Infinity : Math.min(...model.map((m) => m.time)))) return false;
+          }
+          while (model.length > 0) {
+            const want = takeEarliest(model);
+            if (!q.pop() || q.time !== want.time || q.a !== want.a) return false;
+          }
+          return !q.pop() && q.size === 0;
+        },
+      ),
+      { seed: 1126, numRuns: 400 },
+    );
+  });
+
+  it('finds the next bucket across empty words and around the end of the wheel', () => {
+    const q = new EventQueue(4, { slotsPerUnit: 1, slots: 64 });
+    // Slots 10, 45, 63 and (after wrapping) 70 and 100: gaps of whole 32-bucket words.
+    for (const t of [63.5, 10.25, 45, 10.5]) q.push(t, 0, t * 100, 0);
+    const order: number[] = [];
+    q.pop();
+    order.push(q.time);
+    q.push(70, 0, 7000, 0); // slot 70 ≡ 6: within the window once the base has passed 10
+    q.push(100, 0, 10000, 0); // beyond the window: the far heap
+    while (q.pop()) order.push(q.time);
+    expect(order).toEqual([10.25, 10.5, 45, 63.5, 70, 100]);
+
+    // The search starts in the last word and wraps to the first: slot 45 (word 1) then 70 (≡ 6, word 0).
+    const r = new EventQueue(4, { slotsPerUnit: 1, slots: 64 });
+    r.push(40, 0, 0, 0);
+    r.pop();
+    r.push(70, 0, 1, 0);
+    r.push(45, 0, 2, 0);
+    const seen: number[] = [];
+    while (r.pop()) seen.push(r.time);
+    expect(seen).toEqual([45, 70]);
+  });
+
+  it('clear() empties the wheel and the far heap', () => {
+    const q = new EventQueue(4, { slotsPerUnit: 1, slots: 32 });
+    for (const t of [1, 2, 500, Infinity]) q.push(t, 0, 0, 0);
+    q.clear();
+    expect([q.size, q.peekTime(), q.pop()]).toEqual([0, Infinity, false]);
+    q.push(3, 1, 2, 3);
+    expect(q.pop()).toBe(true);
+    expect([q.time, q.kind, q.a, q.b]).toEqual([3, 1, 2, 3]);
+  });
+
+  it('rejects bucket settings that are not powers of two', () => {
+    expect(() => new EventQueue(4, { slotsPerUnit: 3 })).toThrow(RangeError);
+    expect(() => new EventQueue(4, { slots: 16 })).toThrow(RangeError);
+  });
+});
+
 describe('Kernel', () => {
   it('runUntil stops at the end time and leaves later events queued', () => {
     const k = new Kernel();
