@@ -22,30 +22,52 @@ export interface IntegerSource {
 }
 
 export class RandomStream implements IntegerSource {
-  private readonly prng: seedrandom.PRNG;
+  // Alea's state, stepped here rather than through seedrandom's closure: every stream has its own
+  // closure, so a shared call site such as uniform() saw many targets and could not inline the
+  // step. Seeding still comes from seedrandom, and the step is Alea's to the bit (test/unit/random).
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private c: number;
 
   constructor(readonly seedKey: string) {
-    this.prng = seedrandom.alea(seedKey);
+    const state = seedrandom.alea(seedKey, { state: true }).state() as { s0: number; s1: number; s2: number; c: number };
+    this.s0 = state.s0;
+    this.s1 = state.s1;
+    this.s2 = state.s2;
+    this.c = state.c;
+  }
+
+  /** Alea's step: a uniform double in [0, 1), a multiple of 2^-32. */
+  private step(): number {
+    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    this.c = t | 0;
+    const s2 = t - this.c;
+    this.s2 = s2;
+    return s2;
   }
 
   /** Uniform integer in [0, 2^32). */
   next(): number {
-    return this.prng() * 4294967296;
+    return this.step() * 4294967296;
   }
 
   /** Uniform double in [0, 1) with 32 bits of resolution (fast path). */
   uniform(): number {
-    return this.prng();
+    return this.step();
   }
 
-  /** Uniform double in [0, 1) with 53 bits of resolution. */
+  /** Uniform double in [0, 1) with 53 bits of resolution (seedrandom's prng.double()). */
   uniform53(): number {
-    return this.prng.double();
+    const hi = this.step();
+    return hi + ((this.step() * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
   }
 
   /** Uniform double in (0, 1]: safe for -log(u). */
   uniformOpen0(): number {
-    return 1 - this.prng();
+    return 1 - this.step();
   }
 
   /** Uniform integer in [0, n) for integer n in [1, 2^32], computed as Envoy does: random() % n. */
@@ -55,13 +77,13 @@ export class RandomStream implements IntegerSource {
 
   /** Exponential variate with the given mean. */
   exponential(mean: number): number {
-    return -Math.log(1 - this.prng()) * mean;
+    return -Math.log(1 - this.step()) * mean;
   }
 
   /** Standard normal variate (Box–Muller; one of the pair is discarded to keep the stream stateless). */
   normal(): number {
-    const u1 = 1 - this.prng();
-    const u2 = this.prng();
+    const u1 = 1 - this.step();
+    const u2 = this.step();
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RandomStream, ScriptedIntegers, rootStream } from '../../src/engine/random.ts';
+import seedrandom from 'seedrandom';
 
 describe('random streams', () => {
   it('is deterministic for the same key', () => {
@@ -72,5 +73,20 @@ describe('random streams', () => {
     const s = new ScriptedIntegers([5, 6], 0);
     expect([s.next(), s.next(), s.next()]).toEqual([5, 6, 0]);
     expect(s.consumed).toBe(2);
+  });
+});
+
+describe('RandomStream steps Alea itself', () => {
+  it('draws exactly what seedrandom.alea draws for the same key (uniform, next, uniform53)', () => {
+    for (const key of ['failsim:1', 'failsim:1/world/endpoint/0/attempts', 'x']) {
+      const ours = new RandomStream(key);
+      const theirs = seedrandom.alea(key);
+      for (let i = 0; i < 10_000; i++) {
+        const kind = i % 3;
+        const want = kind === 0 ? theirs() : kind === 1 ? theirs() * 4294967296 : theirs.double();
+        const got = kind === 0 ? ours.uniform() : kind === 1 ? ours.next() : ours.uniform53();
+        if (got !== want) throw new Error(`${key}: draw ${i} differs: ${got} vs ${want}`);
+      }
+    }
   });
 });

@@ -31,6 +31,13 @@ export class LocalityScheduler implements WeightSource {
   private readonly entries: Int32Array;
   private readonly edf: EdfScheduler;
   private active = false;
+  /**
+   * The locality when exactly one entered the scheduler, else -1. An EDF of one entry picks it
+   * every time, and this scheduler's EDF is private and rebuilt from scratch at every rebuild, so
+   * skipping its bookkeeping changes nothing observable (one locality per priority is the common
+   * Istio failover layout: every pick went through the EDF).
+   */
+  private single = -1;
 
   constructor(localityCount: number) {
     this.effectiveWeights = new Float64Array(localityCount);
@@ -58,6 +65,7 @@ export class LocalityScheduler implements WeightSource {
     mode: EdfInitMode,
   ): void {
     this.active = false;
+    this.single = -1;
     this.effectiveWeights.fill(0);
     if (localityWeights === null || localityWeights.length === 0) return;
     let eligibleTotal = 0;
@@ -79,11 +87,13 @@ export class LocalityScheduler implements WeightSource {
     if (mode === 'createWithPicks') this.edf.buildWithPicks(this.entries, n, this, seed);
     else this.edf.buildInOrder(this.entries, n, this);
     this.active = true;
+    if (n === 1) this.single = this.entries[0];
   }
 
   /** The next locality bucket index, or -1 when there is no scheduler. */
   choose(): number {
-    return this.active ? this.edf.pickAndAdd(this) : -1;
+    if (!this.active) return -1;
+    return this.single >= 0 ? this.single : this.edf.pickAndAdd(this);
   }
 
   weightOf(locality: number): number {
