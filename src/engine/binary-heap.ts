@@ -13,6 +13,7 @@
  * Sifting moves a "hole" instead of swapping, so each level costs one copy of the record rather
  * than three.
  */
+import { grownTo } from './typed-arrays.ts';
 
 const DEFAULT_CAPACITY = 1024;
 
@@ -158,15 +159,10 @@ export class BinaryHeap {
 
   private grow(): void {
     const cap = this.times.length * 2;
-    this.times = copyInto(new Float64Array(cap), this.times);
-    this.seqs = copyInto(new Float64Array(cap), this.seqs);
-    this.kinds = copyInto(new Int32Array(cap), this.kinds);
-    this.as = copyInto(new Int32Array(cap), this.as);
-    this.bs = copyInto(new Int32Array(cap), this.bs);
+    this.times = grownTo(this.times, cap);
+    this.seqs = grownTo(this.seqs, cap);
+    this.kinds = grownTo(this.kinds, cap);
+    this.as = grownTo(this.as, cap);
+    this.bs = grownTo(this.bs, cap);
   }
-}
-
-function copyInto<T extends Float64Array | Int32Array>(dst: T, src: T): T {
-  dst.set(src as never);
-  return dst;
 }

@@ -23,6 +23,7 @@
  *   the order is exactly that of one heap over all events.
  */
 import { BinaryHeap } from './binary-heap.ts';
+import { grownTo } from './typed-arrays.ts';
 
 const DEFAULT_CAPACITY = 1024;
 
@@ -227,20 +228,15 @@ export class EventQueue {
 
   private grow(): void {
     const cap = this.nodeTime.length * 2;
-    this.nodeTime = copyInto(new Float64Array(cap), this.nodeTime);
-    this.nodeSeq = copyInto(new Float64Array(cap), this.nodeSeq);
-    this.nodeKind = copyInto(new Int32Array(cap), this.nodeKind);
-    this.nodeA = copyInto(new Int32Array(cap), this.nodeA);
-    this.nodeB = copyInto(new Int32Array(cap), this.nodeB);
-    this.nodeNext = copyInto(new Int32Array(cap), this.nodeNext);
+    this.nodeTime = grownTo(this.nodeTime, cap);
+    this.nodeSeq = grownTo(this.nodeSeq, cap);
+    this.nodeKind = grownTo(this.nodeKind, cap);
+    this.nodeA = grownTo(this.nodeA, cap);
+    this.nodeB = grownTo(this.nodeB, cap);
+    this.nodeNext = grownTo(this.nodeNext, cap);
   }
 }
 
 function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n > 0 && 2 ** Math.round(Math.log2(n)) === n;
-}
-
-function copyInto<T extends Float64Array | Int32Array>(dst: T, src: T): T {
-  dst.set(src as never);
-  return dst;
 }
