@@ -426,7 +426,7 @@ export class Simulation {
       this.retries++;
       const policy = rs.policy[slot];
       usePredicate = policy.previousHosts;
-      if (usePredicate) this.markTried(proxy.reject, slot, 1);
+      if (usePredicate) rs.markAttempted(slot, proxy.reject, 1);
       ctx.rejectHosts = usePredicate ? proxy.reject : null;
       ctx.retryPriority = this.retryPriorities[slot] !== null && policy.previousPrioritiesUpdateFrequency > 0 ? this.retryPriorities[slot] : null;
     } else {
@@ -434,7 +434,7 @@ export class Simulation {
       ctx.retryPriority = null;
     }
     const host = lb.chooseHost(ctx);
-    if (usePredicate) this.markTried(proxy.reject, slot, 0);
+    if (usePredicate) rs.markAttempted(slot, proxy.reject, 0);
     if (host < 0) {
       // No healthy upstream: Envoy answers a local 503 (UH) at once, never reported to the detector
       // and never retried.
@@ -564,14 +564,6 @@ export class Simulation {
     if (servers.cancelAbandoned[servers.jobEndpoint[job]] === 0) return;
     if (servers.isWaiting(job)) servers.cancelWaiting(job);
     else this.startNextJob(servers.finish(job, now), now);
-  }
-
-  /** Sets (1) or clears (0) the previous_hosts scratch for the hosts the request has attempted. */
-  private markTried(reject: Uint8Array, slot: number, value: number): void {
-    const rs = this.retry;
-    const base = slot * rs.hostsPerRow;
-    const end = base + rs.attemptedCount[slot];
-    for (let i = base; i < end; i++) reject[rs.attempted[i]] = value;
   }
 
   /** Counts a failed attempt (in the bucket of its start). */

@@ -283,5 +283,8 @@ describe('RetryStateTable', () => {
     expect([t.attemptedHost(0, 0), t.attemptedCount[0]]).toEqual([9, 1]);
     expect(Array.from({ length: t.attemptedCount[1] }, (_, i) => t.attemptedHost(1, i))).toEqual([1, 2, 3, 4]);
     expect(t.deadline[7]).toBe(Infinity);
+    const scratch = new Uint8Array(6);
+    t.markAttempted(1, scratch, 1);
+    expect(Array.from(scratch)).toEqual([0, 1, 1, 1, 1, 0]);
   });
 });

@@ -151,6 +151,13 @@ export class RetryStateTable {
     return this.attempted[row * this.hostsPerRow + i];
   }
 
+  /** Sets `flags[h] = value` for every host h the request has attempted (a host predicate's scratch). */
+  markAttempted(row: number, flags: Uint8Array, value: number): void {
+    const first = row * this.hostsPerRow;
+    const end = first + this.attemptedCount[row];
+    for (let i = first; i < end; i++) flags[this.attempted[i]] = value;
+  }
+
   hostWasAttempted(row: number, host: number): boolean {
     const base = row * this.hostsPerRow;
     const end = base + this.attemptedCount[row];
