@@ -6,9 +6,22 @@
  * anything from outside, and resvg sees only DejaVu Sans.
  */
 import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type Config, type TopLevelSpec } from 'vega-lite';
+import type * as Vega from 'vega';
+import type { Config, TopLevelSpec } from 'vega-lite';
 import { CHART_FONT_FAMILY, chartFontFiles, chartFontMetrics } from './chart-font.ts';
+
+type VegaLite = typeof import('vega-lite');
+
+/**
+ * vega and vega-lite, loaded on the first chart: they take ≈ 0.6 s to import, which every CLI
+ * command paid at start-up (`--help`, `run` without `--out`, `sweep --no-charts`) before.
+ */
+let chartLibraries: Promise<{ vega: typeof Vega; vegaLite: VegaLite }> | undefined;
+
+function loadChartLibraries(): Promise<{ vega: typeof Vega; vegaLite: VegaLite }> {
+  chartLibraries ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => ({ vega, vegaLite }));
+  return chartLibraries;
+}
 
 export type VegaLiteSpec = TopLevelSpec;
 
@@ -45,7 +58,7 @@ interface VegaTextMetrics {
 let metricsInstalled = false;
 
 /** Replaces vega's text-width function (a process-wide setting in vega-scenegraph) with exact widths. */
-function installTextMetrics(): void {
+function installTextMetrics(vega: typeof Vega): void {
   if (metricsInstalled) return;
   const fonts = chartFontMetrics();
   const textMetrics = (vega as unknown as { textMetrics: VegaTextMetrics }).textMetrics;
@@ -68,7 +81,7 @@ function isBold(weight: string | number | undefined): boolean {
 }
 
 /** A loader that refuses every request: chart data is always inline. */
-function offlineLoader(): ReturnType<typeof vega.loader> {
+function offlineLoader(vega: typeof Vega): ReturnType<typeof Vega.loader> {
   const refuse = async (uri: string): Promise<never> => {
     throw new Error(`charts load no external resources (asked for ${uri})`);
   };
@@ -87,14 +100,15 @@ export function renderVegaLiteToSvg(spec: VegaLiteSpec): Promise<string> {
 }
 
 async function renderNow(spec: VegaLiteSpec): Promise<string> {
-  installTextMetrics();
+  const { vega, vegaLite } = await loadChartLibraries();
+  installTextMetrics(vega);
   // compile() deep-merges the base config under the spec's own; only the font is forced.
   const withFont = { ...spec, config: { ...spec.config, font: CHART_FONT_FAMILY } } as VegaLiteSpec;
   const quiet = vega.logger(vega.Error);
-  const vgSpec = compile(withFont, { config: BASE_CHART_CONFIG, logger: quiet }).spec;
+  const vgSpec = vegaLite.compile(withFont, { config: BASE_CHART_CONFIG, logger: quiet }).spec;
   const view = new vega.View(vega.parse(vgSpec), {
     renderer: 'none',
-    loader: offlineLoader(),
+    loader: offlineLoader(vega),
     logLevel: vega.Error,
   });
   try {
