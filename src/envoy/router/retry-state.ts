@@ -24,6 +24,7 @@
  *      finished with this attempt's outcome; `retryLimitExceeded` says whether to add URX.
  */
 import type { IntegerSource } from '../../engine/random.ts';
+import { grownTo } from '../../engine/typed-arrays.ts';
 import { backoffBound, backoffFromDraw, checkBackoffIntervals, initialBackoffState, nextBackoffState } from './backoff.ts';
 import { AttemptOutcome, attemptConnected } from './outcomes.ts';
 import { type RetryPolicy, isResetOutcome, wouldRetryFromHeaders, wouldRetryFromReset } from './retry-policy.ts';
@@ -80,14 +81,14 @@ export class RetryStateTable {
   grow(capacity: number): void {
     if (capacity <= this.capacity) return;
     const n = capacity;
-    this.retriesRemaining = copied(new Int32Array(n), this.retriesRemaining);
-    this.attempts = copied(new Int32Array(n), this.attempts);
-    this.backoffMs = copied(new Float64Array(n), this.backoffMs);
-    this.deadline = copied(new Float64Array(n), this.deadline);
-    this.attemptedCount = copied(new Int32Array(n), this.attemptedCount);
-    this.attempted = copied(new Int32Array(n * this.hostsPerRow), this.attempted);
-    this.flags = copied(new Uint8Array(n), this.flags);
-    this.backoffState = copied(new Float64Array(n), this.backoffState);
+    this.retriesRemaining = grownTo(this.retriesRemaining, n);
+    this.attempts = grownTo(this.attempts, n);
+    this.backoffMs = grownTo(this.backoffMs, n);
+    this.deadline = grownTo(this.deadline, n);
+    this.attemptedCount = grownTo(this.attemptedCount, n);
+    this.attempted = grownTo(this.attempted, n * this.hostsPerRow);
+    this.flags = grownTo(this.flags, n);
+    this.backoffState = grownTo(this.backoffState, n);
     for (let r = this.capacity; r < n; r++) this.deadline[r] = Infinity;
     this.capacity = n;
   }
@@ -229,11 +230,6 @@ export class RetryStateTable {
     this.attempted = wider;
     this.hostsPerRow = hostsPerRow;
   }
-}
-
-function copied<T extends Int32Array | Float64Array | Uint8Array>(dst: T, src: T): T {
-  dst.set(src as never);
-  return dst;
 }
 
 /** The retry state of one request: a one-row RetryStateTable. */
