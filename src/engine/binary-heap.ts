@@ -58,7 +58,7 @@ export class BinaryHeap {
 
   /** Time of the earliest queued event, or +Infinity when empty. */
   peekTime(): number {
-    return this.count > 0 ? this.times[0] : Infinity;
+    return this.count > 0 ? this.times[0] : 1 / 0; // +∞ as a literal: hot-path conventions, docs/architecture.md
   }
 
   /** Sequence number of the earliest queued event (meaningless when empty). */

@@ -71,7 +71,7 @@ export class LatencyHistogram {
     const us = Math.floor(ms * 1000);
     this.counts[bucketOf(us)]++;
     this.count++;
-    if (ms !== Infinity) this.sum += ms;
+    if (ms !== 1 / 0) this.sum += ms; // +∞ as a literal: hot-path conventions, docs/architecture.md
     if (ms < this.min) this.min = ms;
     if (ms > this.max) this.max = ms;
   }

@@ -272,7 +272,7 @@ export class Simulation {
     const groups = arrivalsAt.length;
     for (;;) {
       let g = -1;
-      let ta = Infinity;
+      let ta = 1 / 0; // +∞ as a literal here and below: hot-path conventions, docs/architecture.md
       for (let i = 0; i < groups; i++) {
         if (arrivalsAt[i] < ta) {
           ta = arrivalsAt[i];
@@ -390,7 +390,7 @@ export class Simulation {
 
   private scheduleArrival(group: number): void {
     const t = this.arrivals[group].nextArrival();
-    this.nextArrivalAt[group] = t < this.durationMs ? t : Infinity;
+    this.nextArrivalAt[group] = t < this.durationMs ? t : 1 / 0;
   }
 
   private onArrival(group: number): void {
@@ -493,7 +493,7 @@ export class Simulation {
         }
         outcome = AttemptOutcome.PER_TRY_TIMEOUT;
         status = 0;
-        end = Infinity;
+        end = 1 / 0;
       }
     }
     if (connected) {
@@ -524,10 +524,10 @@ export class Simulation {
     // blackholed attempt with no timeout at all never ends (it stays in flight).
     const deadline = rs.deadline[slot];
     if (end < deadline) {
-      if (end !== Infinity) this.kernel.scheduleAt(end, EV_ATTEMPT_END, slot, seq);
+      if (end !== 1 / 0) this.kernel.scheduleAt(end, EV_ATTEMPT_END, slot, seq);
       // end is Infinity for a blackholed attempt or one waiting on a server job: the route timeout
       // must be queued in case nothing else ends it first.
-      else if (deadline !== Infinity) this.scheduleRouteTimeout(slot, deadline);
+      else if (deadline !== 1 / 0) this.scheduleRouteTimeout(slot, deadline);
     } else {
       this.scheduleRouteTimeout(slot, deadline);
     }

@@ -78,7 +78,7 @@ export class EndpointWorld {
         case FAULT_BLACKHOLE:
           out.outcome = OUTCOME_BLACKHOLE;
           out.httpStatus = 0;
-          out.latencyMs = Infinity;
+          out.latencyMs = 1 / 0; // +∞ as a literal: hot-path conventions, docs/architecture.md
           return;
         case FAULT_RESET:
           out.outcome = OUTCOME_RESET;

@@ -48,14 +48,16 @@ export class ArrivalProcess {
    * every call after that). Sets `lastReplica`. Allocation-free.
    */
   nextArrival(): number {
-    if (this.timeMs === Infinity) return Infinity;
+    // +∞ is written INF (a local literal) in this hot method: hot-path conventions, docs/architecture.md.
+    const INF = 1 / 0;
+    if (this.timeMs === INF) return INF;
     let work = this.poisson ? this.arrivalStream.exponential(1) : 1;
     let t = this.timeMs;
     let s = this.segment;
     const last = this.segmentFromMs.length - 1;
     for (;;) {
       const rate = this.segmentRatePerMs[s];
-      const segmentEnd = s < last ? this.segmentFromMs[s + 1] : Infinity;
+      const segmentEnd = s < last ? this.segmentFromMs[s + 1] : INF;
       if (rate > 0) {
         const dt = work / rate;
         if (t + dt < segmentEnd) {
@@ -65,7 +67,7 @@ export class ArrivalProcess {
         work -= (segmentEnd - t) * rate;
       }
       if (s === last) {
-        t = Infinity;
+        t = INF;
         break;
       }
       s++;
@@ -73,9 +75,9 @@ export class ArrivalProcess {
     }
     this.segment = s;
     if (t >= this.durationMs) {
-      this.timeMs = Infinity;
+      this.timeMs = INF;
       this.lastReplica = -1;
-      return Infinity;
+      return INF;
     }
     this.timeMs = t;
     if (this.poisson) this.lastReplica = this.replicaStream.below(this.replicas);

@@ -105,7 +105,8 @@ export class RetryStateTable {
     this.attempts[row] = 0;
     this.flags[row] = 0;
     this.backoffMs[row] = 0;
-    this.deadline[row] = routeTimeoutMs > 0 ? now + routeTimeoutMs : Infinity;
+    // +∞ written 1 / 0 here and below: hot-path conventions, docs/architecture.md.
+    this.deadline[row] = routeTimeoutMs > 0 ? now + routeTimeoutMs : 1 / 0;
     this.attemptedCount[row] = 0;
   }
 
@@ -134,7 +135,7 @@ export class RetryStateTable {
   /** Per-try deadline for an attempt whose connection became ready at `connectedAt` (Infinity if none). */
   perTryDeadline(row: number, connectedAt: number): number {
     const t = this.policy[row].perTryTimeoutMs;
-    return t > 0 ? connectedAt + t : Infinity;
+    return t > 0 ? connectedAt + t : 1 / 0;
   }
 
   /** Records the host an attempt used (Envoy: onHostAttempted, for the previous_hosts predicate). */

@@ -1,0 +1,71 @@
+/**
+ * The engine floor: what one simulated request costs on this machine before any Envoy logic.
+ *
+ *   npm run bench:floor [-- --seconds S]
+ *
+ * It runs the parts of the seed benchmark (bench/scenarios/seed-high-rate.yaml, after its failover)
+ * that are not Envoy: Poisson arrivals at 60 000/s split over 3 sidecars (world/traffic.ts), one
+ * lognormal latency draw of median 70 ms, p99 120 ms (world/latency.ts), one event pushed to and
+ * popped from the real event queue (engine/event-queue.ts) and one latency-histogram record
+ * (metrics/histogram.ts) per request — with the same random streams, the same draws and the same
+ * queue sizes (≈ 4 200 events pending). No load balancer, outlier detector, retry state or per-request
+ * bookkeeping. A full simulation cannot run faster than this; the distance between the two is what
+ * the Envoy modules and the simulator's wiring cost (experiments/perf/simulation.md).
+ */
+import { cpus } from 'node:os';
+import { EventQueue } from '../src/engine/event-queue.ts';
+import { rootStream } from '../src/engine/random.ts';
+import { LatencyHistogram } from '../src/metrics/histogram.ts';
+import { compileLatency, sampleLatencyMs } from '../src/world/latency.ts';
+import { ArrivalProcess } from '../src/world/traffic.ts';
+
+function floorRun(simulatedSeconds: number): { requests: number; cpuMs: number } {
+  const durationMs = simulatedSeconds * 1000;
+  const root = rootStream(1);
+  // The streams the simulator forks for client group 0 and world endpoint 1 (us-west-1).
+  const arrivals = new ArrivalProcess(
+    0,
+    { replicas: 3, rate: [{ fromMs: 0, perSecond: 60_000 }], arrivals: 'poisson' },
+    durationMs,
+    root.fork('traffic/0/arrivals'),
+    root.fork('traffic/0/replicas'),
+  );
+  const latency = compileLatency({ kind: 'lognormal', medianMs: 70, p99Ms: 120 });
+  const rng = root.fork('world/endpoint/1/attempts');
+  const queue = new EventQueue(4096);
+  const histogram = new LatencyHistogram();
+  const perReplica = new Float64Array(3);
+  let nextArrival = arrivals.nextArrival();
+  let requests = 0;
+  const c0 = process.cpuUsage();
+  for (;;) {
+    const tq = queue.peekTime();
+    if (tq <= nextArrival) {
+      if (!(tq < durationMs)) break;
+      queue.pop();
+      histogram.record(queue.time - queue.b / 1000); // b: start time in µs (int32)
+      requests++;
+    } else {
+      if (!(nextArrival < durationMs)) break;
+      const now = nextArrival;
+      perReplica[arrivals.lastReplica]++;
+      queue.push(now + sampleLatencyMs(latency, rng), 1, arrivals.lastReplica, Math.round(now * 1000));
+      nextArrival = arrivals.nextArrival();
+    }
+  }
+  const c = process.cpuUsage(c0);
+  if (histogram.count !== requests) throw new Error('floor: histogram lost requests');
+  return { requests, cpuMs: (c.user + c.system) / 1000 };
+}
+
+const args = process.argv.slice(2);
+const i = args.indexOf('--seconds');
+const seconds = i >= 0 ? Number(args[i + 1]) : 30;
+if (!(seconds > 0 && seconds <= 2000)) {
+  console.error('--seconds: expected a number of simulated seconds in (0, 2000]');
+  process.exit(2);
+}
+console.log(`failsim engine floor — node ${process.version}, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`);
+floorRun(Math.min(seconds, 5)); // warm-up: optimised code for the measured run
+const r = floorRun(seconds);
+console.log(`  ${r.requests} requests in ${(r.cpuMs / 1000).toFixed(2)} CPU s: ${((r.requests / r.cpuMs) * 1000 / 1e6).toFixed(2)} M requests per CPU second`);
