@@ -59,8 +59,14 @@ function floorRun(simulatedSeconds: number): { requests: number; cpuMs: number }
 }
 
 const args = process.argv.slice(2);
-const i = args.indexOf('--seconds');
-const seconds = i >= 0 ? Number(args[i + 1]) : 30;
+let seconds = 30;
+if (args.length > 0) {
+  if (args.length !== 2 || args[0] !== '--seconds') {
+    console.error(`engine-floor: unknown arguments ${args.join(' ')} (usage: --seconds S)`);
+    process.exit(2);
+  }
+  seconds = Number(args[1]);
+}
 if (!(seconds > 0 && seconds <= 2000)) {
   console.error('--seconds: expected a number of simulated seconds in (0, 2000]');
   process.exit(2);
