@@ -69,7 +69,7 @@ export class Kernel {
       }
     }
     // With an infinite end (run to exhaustion) the clock stays at the last event's time.
-    if (endTime > this.now && endTime !== 1 / 0) this.now = endTime;
+    if (endTime > this.now && endTime !== Infinity) this.now = endTime;
     return processed;
   }
 }
