@@ -7,13 +7,15 @@
 # requests/s. Instruction counts do not drift: this bundles the benchmark (esbuild), runs the seed
 # scenario for 2 s and for 5 s of simulated time under `valgrind --tool=cachegrind --cache-sim=no`
 # with synchronous compilation (`node --single-threaded`), and divides the difference in
-# instructions by the difference in requests — start-up and JIT warm-up cancel out. Same code,
-# same count, to the instruction. It is a proxy: fewer instructions did not always mean less time
+# instructions by the difference in requests — start-up and JIT warm-up cancel out. Repeated runs
+# agree within ≈ 0.5 %. (Run through tsx instead of a bundle, the count varied by up to 7 % between
+# identical runs, so the bundle it is: the same modules, in one file.) It is a proxy: fewer instructions did not always mean less time
 # (experiments/perf/simulation.md), so confirm a change with alternating `npm run bench` runs.
 # Needs valgrind (apt-get install valgrind); takes about 2 minutes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 ref=${1:-}
+command -v valgrind >/dev/null || { echo "bench/instructions.sh: valgrind is not installed (apt-get install valgrind)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 src=$root
