@@ -34,7 +34,6 @@ function floorRun(simulatedSeconds: number): { requests: number; cpuMs: number }
   const rng = root.fork('world/endpoint/1/attempts');
   const queue = new EventQueue(4096);
   const histogram = new LatencyHistogram();
-  const perReplica = new Float64Array(3);
   let nextArrival = arrivals.nextArrival();
   let requests = 0;
   const c0 = process.cpuUsage();
@@ -48,7 +47,6 @@ function floorRun(simulatedSeconds: number): { requests: number; cpuMs: number }
     } else {
       if (!(nextArrival < durationMs)) break;
       const now = nextArrival;
-      perReplica[arrivals.lastReplica]++;
       queue.push(now + sampleLatencyMs(latency, rng), 1, arrivals.lastReplica, Math.round(now * 1000));
       nextArrival = arrivals.nextArrival();
     }

@@ -9,8 +9,9 @@
 # with synchronous compilation (`node --single-threaded`), and divides the difference in
 # instructions by the difference in requests — start-up and JIT warm-up cancel out. Repeated runs
 # agree within ≈ 0.5 %. (Run through tsx instead of a bundle, the count varied by up to 7 % between
-# identical runs, so the bundle it is: the same modules, in one file.) It is a proxy: fewer instructions did not always mean less time
-# (experiments/perf/simulation.md), so confirm a change with alternating `npm run bench` runs.
+# identical runs, so the bundle it is: the same modules, in one file.) It is a proxy: fewer
+# instructions did not always mean less time (experiments/perf/simulation.md), so confirm a change
+# with alternating `npm run bench` runs.
 # Needs valgrind (apt-get install valgrind); takes about 2 minutes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
