@@ -11,9 +11,8 @@
 import { Session } from 'node:inspector/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadScenario } from '../src/config/load-scenario.ts';
-import { parseOverrides } from '../src/config/overrides.ts';
-import { buildRunModel } from '../src/sim/model.ts';
+import { prepareRun } from '../src/api.ts';
+import { readScenarioFiles } from '../src/node/files.ts';
 import { Simulation } from '../src/sim/simulation.ts';
 
 interface ProfileNode {
@@ -29,9 +28,8 @@ const sets: string[] = [];
 for (let i = 0; i < args.length; i++) if (args[i] === '--set') sets.push(args[++i]);
 if (sets.length === 0 && file.endsWith('seed-high-rate.yaml')) sets.push('duration=10s', 'faults[0].from=2s', 'faults[0].until=8s');
 
-const { scenario: scenarioOverrides, resources } = parseOverrides(sets);
-const loaded = loadScenario(file, { overrides: scenarioOverrides });
-const model = buildRunModel(loaded, resources, file);
+// The simulation alone is profiled (not the summary src/sim/run-model.ts adds after it).
+const { loaded, model } = prepareRun(readScenarioFiles(file, { sets }));
 new Simulation(model, loaded.scenario).run(); // warm-up: optimised code for the measured run
 
 const session = new Session();

@@ -10,20 +10,19 @@
  * Each scenario runs in a fresh child process (node bin/bench.mjs --child ...), so its peak RSS
  * (VmHWM from /proc/self/status) is its own and JIT warm-up is counted the same way for each. The
  * duration and every fault's from/until are scaled by the same factor, so a scaled run keeps the
- * shape of the incident. Timed: building the simulation and running it (not loading the YAML, not
- * summarising). "Simulated requests" = arrivals (finished + still in flight at the end). CPU time
- * is printed too: on a shared machine it is steadier than wall time.
+ * shape of the incident. Timed: src/sim/run-model.ts's runModel — building the simulation, running it
+ * and summarising (the summary takes milliseconds), not loading the YAML. "Simulated requests" =
+ * arrivals (finished + still in flight at the end). CPU time is printed too: on a shared machine it
+ * is steadier than wall time.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadScenario } from '../src/config/load-scenario.ts';
-import { parseOverrides } from '../src/config/overrides.ts';
-import { buildRunModel } from '../src/sim/model.ts';
-import { Simulation } from '../src/sim/simulation.ts';
-import { summarize } from '../src/sim/summary.ts';
+import { prepareRun } from '../src/api.ts';
+import { readScenarioFiles } from '../src/node/files.ts';
+import { runModel } from '../src/sim/run-model.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -76,7 +75,7 @@ function vmHwmMB(): number {
 
 /** The overrides that scale a scenario to about `requests` arrivals. */
 function scaleOverrides(file: string, requests: number): string[] {
-  const { scenario } = loadScenario(file);
+  const { scenario } = prepareRun(readScenarioFiles(file)).loaded;
   let perSecond = 0;
   for (const g of scenario.clients) {
     if (g.rate.length !== 1) throw new Error(`${file}: the bench scales constant rates only`);
@@ -94,9 +93,7 @@ function scaleOverrides(file: string, requests: number): string[] {
 
 /** Child: one scenario, timed; prints one JSON line. */
 function runChild(name: string, file: string, sets: string[]): void {
-  const { scenario: so, resources } = parseOverrides(sets);
-  const loaded = loadScenario(file, { overrides: so });
-  const model = buildRunModel(loaded, resources, file);
+  const { loaded, model } = prepareRun(readScenarioFiles(file, { sets }));
   const duration = loaded.scenario.durationMs;
   const before = process.memoryUsage();
   const rss: number[] = [];
@@ -104,7 +101,7 @@ function runChild(name: string, file: string, sets: string[]): void {
   let peakSampled = 0;
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
-  const sim = new Simulation(model, loaded.scenario, {
+  const { summary: s } = runModel(model, loaded.scenario, {
     progressEveryMs: duration / 10,
     onProgress: () => {
       const m = process.memoryUsage();
@@ -113,11 +110,9 @@ function runChild(name: string, file: string, sets: string[]): void {
       peakSampled = Math.max(peakSampled, m.rss / MB);
     },
   });
-  sim.run();
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const c1 = process.cpuUsage(c0);
   const cpuMs = (c1.user + c1.system) / 1000;
-  const s = summarize(sim);
   const requests = s.requests.total + s.requests.inFlightAtEnd;
   const hwm = vmHwmMB();
   const out: ChildResult = {

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GOLDEN_FILE, goldenText, modelFolders } from '../src/sim/golden.ts';
+import { GOLDEN_FILE, goldenText, modelFolders } from '../src/node/golden.ts';
 
 const folders = process.argv.slice(2).length ? process.argv.slice(2) : modelFolders('models');
 for (const folder of folders) {

@@ -4,12 +4,11 @@
  * (application/vnd.vegalite.v5+json, interactive in JupyterLab) and a PNG fallback (image/png, what
  * GitHub and nbconvert show), both from src/report/render.ts.
  */
-import { loadScenario } from '../../src/config/load-scenario.ts';
-import { parseOverrides } from '../../src/config/overrides.ts';
+import { simulateRun } from '../../src/api.ts';
+import { readScenarioFiles } from '../../src/node/files.ts';
 import { BASE_CHART_CONFIG, renderVegaLiteToSvg, svgToPng, type VegaLiteSpec } from '../../src/report/render.ts';
-import { buildRunModel } from '../../src/sim/model.ts';
-import { Simulation } from '../../src/sim/simulation.ts';
-import { summarize, type RunSummary } from '../../src/sim/summary.ts';
+import type { Simulation } from '../../src/sim/simulation.ts';
+import type { RunSummary } from '../../src/sim/summary.ts';
 
 export interface RunOptions {
   /** `--set` texts, as on the command line. */
@@ -24,14 +23,8 @@ export interface Run {
 
 /** `failsim run <file> [--set ...] [--seed N]`, in-process; keeps ejection intervals for charts. */
 export function runScenario(file: string, options: RunOptions = {}): Run {
-  const { scenario: scenarioOverrides, resources } = parseOverrides(options.set ?? []);
-  if (options.seed !== undefined) {
-    scenarioOverrides.push({ target: 'scenario', path: ['seed'], value: options.seed, text: `--seed ${options.seed}` });
-  }
-  const loaded = loadScenario(file, { overrides: scenarioOverrides });
-  const sim = new Simulation(buildRunModel(loaded, resources, file), loaded.scenario, { recordEvents: true });
-  sim.run();
-  return { sim, summary: summarize(sim) };
+  const { summary, result } = simulateRun(readScenarioFiles(file, { sets: options.set, seed: options.seed }), { recordEvents: true });
+  return { sim: result, summary };
 }
 
 interface JupyterDeno {

@@ -4,21 +4,14 @@
  * of a plain Envoy file, docs/envoy-config.md), with Envoy's defaults filled in and warnings for the
  * known traps. See docs/explain.md.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import { resolveVersions, type ResolvedVersions } from '../envoy/profiles.ts';
-import type { Locality } from '../envoy/cluster.ts';
-import { IstioConfigError } from '../istio/diagnostics.ts';
-import { loadIstioFile } from '../istio/load.ts';
-import { parseLocality, formatLocality } from '../istio/locality.ts';
-import { explainIstio, type ExplainReport } from '../istio/explain.ts';
-import { explainEnvoy } from '../istio/explain-envoy.ts';
-import { isEnvoyConfigDocument, loadEnvoyConfigFile } from '../envoy/config/document.ts';
+import { explain, type ExplainInput, type ExplainReport } from '../api.ts';
+import { firstYamlDocument, readScenarioKeys } from '../config/scenario-keys.ts';
+import { isEnvoyConfigDocument } from '../envoy/config/document.ts';
+import { formatLocality } from '../istio/locality.ts';
 import { formatDurationMs } from '../config/durations.ts';
-import { OutlierConfigError } from '../envoy/outlier/config.ts';
-import { UserError } from './errors.ts';
+import { readText } from '../node/files.ts';
 import type { CommandContext } from './main.ts';
 
 interface ExplainOpts {
@@ -29,65 +22,27 @@ interface ExplainOpts {
   json?: boolean;
 }
 
-/** What explain reads from a scenario file (the scenario schema itself is src/config's). */
-interface ScenarioKeys {
-  /** The file the scenario's istio: or envoy: key names. */
-  configPath: string;
-  kind: 'istio' | 'envoy';
-  localities: string[];
-  versions: { istio?: string; envoy?: string };
-}
-
-function readScenarioKeys(file: string): ScenarioKeys | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let first: unknown;
-  try {
-    // Only the first document can be a scenario; an Istio file may have several.
-    first = parseYaml(text.split(/^---\s*$/m).find((d) => d.trim() !== '') ?? '');
-  } catch {
-    return undefined; // not a scenario; the Istio loader reports the YAML error with its location
-  }
-  if (first === null || typeof first !== 'object' || Array.isArray(first) || !('istio' in first || 'envoy' in first)) return undefined;
-  const s = first as { istio?: unknown; envoy?: unknown; clients?: unknown; versions?: unknown };
-  const kind = 'istio' in s ? 'istio' : 'envoy';
-  if (typeof s[kind] !== 'string') {
-    throw new UserError(`${file}: ${kind}: expected the path of ${kind === 'istio' ? 'an Istio' : 'an Envoy cluster'} YAML file (relative to the scenario)`);
-  }
-  const localities: string[] = [];
-  if (s.clients !== undefined) {
-    if (!Array.isArray(s.clients)) throw new UserError(`${file}: clients: expected a list`);
-    s.clients.forEach((c, i) => {
-      const loc = (c as { locality?: unknown } | null)?.locality;
-      if (loc === undefined) return;
-      if (typeof loc !== 'string') throw new UserError(`${file}: clients[${i}].locality: expected "region/zone/subzone"`);
-      if (!localities.includes(loc)) localities.push(loc);
-    });
-  }
-  const versions: { istio?: string; envoy?: string } = {};
-  if (s.versions !== undefined) {
-    if (s.versions === null || typeof s.versions !== 'object') throw new UserError(`${file}: versions: expected a mapping like { istio: "1.28" }`);
-    const v = s.versions as Record<string, unknown>;
-    for (const k of ['istio', 'envoy'] as const) {
-      if (v[k] === undefined) continue;
-      if (typeof v[k] !== 'string' && typeof v[k] !== 'number') throw new UserError(`${file}: versions.${k}: expected a version like "1.28"`);
-      versions[k] = String(v[k]);
-    }
-  }
-  return { configPath: resolve(dirname(file), s[kind] as string), kind, localities, versions };
-}
-
 /** A file that is not a scenario: Envoy config, or (by default) Istio resources. */
-function isEnvoyFile(file: string): boolean {
-  try {
-    return isEnvoyConfigDocument(parseYaml(readFileSync(file, 'utf8').split(/^---\s*$/m).find((d) => d.trim() !== '') ?? ''));
-  } catch {
-    return false; // the Istio loader reports unreadable files and YAML errors
+function isEnvoyText(text: string): boolean {
+  return isEnvoyConfigDocument(firstYamlDocument(text));
+}
+
+/** The explain input for a scenario file (and the file it names) or a mesh file alone. */
+function readExplainInput(file: string, opts: ExplainOpts): ExplainInput {
+  const text = readText(file, { cannotRead: 'cannot read file' });
+  const keys = readScenarioKeys(firstYamlDocument(text), file);
+  const common = {
+    clientLocalities: opts.clientLocality,
+    versions: opts.istio !== undefined || opts.envoy !== undefined ? { istio: opts.istio, envoy: opts.envoy } : undefined,
+    cluster: opts.cluster,
+  };
+  if (keys === undefined) {
+    return { ...common, [isEnvoyText(text) ? 'envoy' : 'istio']: text, names: { config: file } };
   }
+  const configPath = resolve(dirname(file), keys.configName);
+  // The wording of each reader's message as before the API (the Envoy reader says "the file").
+  const configText = readText(configPath, { cannotRead: keys.kind === 'envoy' ? 'cannot read the file' : 'cannot read file' });
+  return { ...common, scenario: text, [keys.kind]: configText, names: { scenario: file, config: configPath } };
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -112,35 +67,7 @@ export function addExplainCommand(program: Command, ctx: CommandContext): void {
     .option('--cluster <name>', 'Envoy bootstrap file: which of static_resources.clusters to explain')
     .option('--json', 'machine-readable output (see docs/explain.md)')
     .action((file: string, opts: ExplainOpts) => {
-      const scenario = readScenarioKeys(file);
-      const istioFile = scenario ? scenario.configPath : file;
-      const envoyInput = scenario ? scenario.kind === 'envoy' : isEnvoyFile(file);
-      const localities = opts.clientLocality ?? scenario?.localities ?? [];
-      const choice =
-        opts.istio !== undefined || opts.envoy !== undefined ? { istio: opts.istio, envoy: opts.envoy } : (scenario?.versions ?? {});
-      let versions: ResolvedVersions;
-      try {
-        versions = resolveVersions({ istio: choice.istio, envoy: choice.envoy });
-      } catch (e) {
-        throw new UserError(`${opts.istio !== undefined || opts.envoy !== undefined ? '' : `${file}: versions: `}${(e as Error).message}`);
-      }
-      const clientLocalities: Locality[] = localities.length > 0 ? localities.map(parseLocality) : [{ region: '', zone: '', subzone: '' }];
-      let report: ExplainReport;
-      try {
-        if (envoyInput) report = explainEnvoy(loadEnvoyConfigFile(istioFile, istioFile, { clusterName: opts.cluster }), versions);
-        else report = explainIstio(loadIstioFile(istioFile), { clientLocalities, versions });
-      } catch (e) {
-        if (e instanceof IstioConfigError) throw new UserError(e.message);
-        if (e instanceof OutlierConfigError) throw new UserError(`${istioFile}: ${envoyInput ? 'outlier_detection: ' : ''}${e.message}`);
-        throw e;
-      }
-      // A plain Envoy cluster is the same for every client locality.
-      if (localities.length === 0 && !envoyInput) {
-        report.warnings.push({
-          code: 'no-client-locality',
-          message: 'no client locality given (--client-locality or the scenario\'s clients[].locality): the client is assumed to have an empty locality',
-        });
-      }
+      const report = explain(readExplainInput(file, opts));
       if (opts.json) ctx.stdout(`${JSON.stringify(report, null, 2)}\n`);
       else ctx.stdout(formatReport(report));
     });

@@ -1,13 +1,10 @@
 /** `failsim run <scenario>`: one simulation run; a readable summary, or JSON, and output files. */
 import type { Command } from 'commander';
-import { loadScenario } from '../config/load-scenario.ts';
+import { simulateRun } from '../api.ts';
 import { parseDurationMs } from '../config/durations.ts';
-import { parseOverrides, type ScenarioOverride } from '../config/overrides.ts';
+import { readScenarioFiles } from '../node/files.ts';
 import { MissingChartFontError } from '../report/chart-font.ts';
-import { buildRunModel } from '../sim/model.ts';
 import { writeRunOutputs } from '../report/run-outputs.ts';
-import { Simulation } from '../sim/simulation.ts';
-import { summarize } from '../sim/summary.ts';
 import { formatRunSummary } from './format-run.ts';
 import { UserError } from './errors.ts';
 import type { CommandContext } from './main.ts';
@@ -48,36 +45,27 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
     )
     .option('--no-progress', 'no progress line on stderr (shown only when stderr is a terminal)')
     .action(async (file: string, opts: RunOptions) => {
-      const { scenario: scenarioOverrides, resources } = parseOverrides(opts.set);
-      const extra: ScenarioOverride[] = [];
-      if (opts.seed !== undefined) {
-        if (!/^\d+$/.test(opts.seed)) throw new UserError(`--seed: expected a non-negative integer (got "${opts.seed}")`);
-        extra.push({ target: 'scenario', path: ['seed'], value: Number(opts.seed), text: `--seed ${opts.seed}` });
+      if (opts.seed !== undefined && !/^\d+$/.test(opts.seed)) {
+        throw new UserError(`--seed: expected a non-negative integer (got "${opts.seed}")`);
       }
-      if (opts.duration !== undefined) {
-        if (parseDurationMs(opts.duration) === undefined) {
-          throw new UserError(`--duration: expected a duration like 30s, 10m, 1h (got "${opts.duration}")`);
-        }
-        extra.push({ target: 'scenario', path: ['duration'], value: opts.duration, text: `--duration ${opts.duration}` });
+      if (opts.duration !== undefined && parseDurationMs(opts.duration) === undefined) {
+        throw new UserError(`--duration: expected a duration like 30s, 10m, 1h (got "${opts.duration}")`);
       }
-      const loaded = loadScenario(file, { overrides: [...scenarioOverrides, ...extra] });
-      const model = buildRunModel(loaded, resources, file);
       const showProgress = opts.progress !== false && process.stderr.isTTY === true && !opts.json;
-      const duration = loaded.scenario.durationMs;
-      const sim = new Simulation(model, loaded.scenario, {
-        recordEvents: opts.out !== undefined,
+      const input = readScenarioFiles(file, {
+        sets: opts.set,
+        seed: opts.seed === undefined ? undefined : Number(opts.seed),
+        duration: opts.duration,
         onProgress: showProgress
-          ? (ms) => ctx.stderr(`\rsimulated ${(ms / 1000).toFixed(0)} s of ${(duration / 1000).toFixed(0)} s`)
+          ? (ms, duration) => ctx.stderr(`\rsimulated ${(ms / 1000).toFixed(0)} s of ${(duration / 1000).toFixed(0)} s`)
           : undefined,
-        progressEveryMs: Math.max(1000, duration / 100),
       });
-      sim.run();
+      const { summary, result } = simulateRun(input, { recordEvents: opts.out !== undefined });
       if (showProgress) ctx.stderr('\n');
-      const summary = summarize(sim);
       const json = `${JSON.stringify(summary, null, 2)}\n`;
       if (opts.out !== undefined) {
         try {
-          await writeRunOutputs(opts.out, sim, summary, json);
+          await writeRunOutputs(opts.out, result, summary, json);
         } catch (e) {
           if (e instanceof MissingChartFontError) throw new UserError(e.message);
           throw e;

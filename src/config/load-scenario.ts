@@ -1,9 +1,8 @@
 /**
- * Reads a scenario file: YAML → `--set` overrides → schema validation → the path of the mesh
- * configuration (istio: or envoy:) resolved against the scenario's directory.
+ * Reads a scenario from its text or its parsed value: YAML → `--set` overrides → schema validation.
+ * No file access (this runs in the browser too): the istio:/envoy: key is returned as written, and
+ * the node-only src/node/files.ts resolves and reads it.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
 import { UserError } from './errors.ts';
 import { applyScenarioOverrides, type ScenarioOverride } from './overrides.ts';
@@ -12,19 +11,22 @@ import { parseSingleYamlDocument } from './yaml.ts';
 
 export interface LoadedScenario {
   scenario: Scenario;
-  /** Absolute path of the scenario file. */
-  scenarioPath: string;
+  /** The scenario as named in messages (a path as the user wrote it, or a label). */
+  file: string;
   /** Which mesh configuration the scenario names. */
   configKind: 'istio' | 'envoy';
-  /** Absolute path of that file (it exists and is a regular file). */
-  configPath: string;
+  /** The istio:/envoy: value as written (relative to the scenario file); names that file in messages. */
+  configName: string;
 }
 
-export interface LoadScenarioOptions {
+export interface ReadScenarioOptions {
   /** Scenario-field overrides (`--set field.path=VALUE`), applied before validation, in order. */
   overrides?: readonly ScenarioOverride[];
-  /** Skip the check that the istio/envoy file exists (tests, or when the text is supplied otherwise). */
-  skipConfigFileCheck?: boolean;
+  /**
+   * The kind of mesh configuration the caller supplies with the scenario (src/api.ts). A scenario
+   * that names none gets `kind: name`; one that names the other kind is an error.
+   */
+  supplied?: { kind: 'istio' | 'envoy'; name: string };
 }
 
 /**
@@ -40,39 +42,28 @@ function keepVersionsAsWritten(doc: YAML.Document.Parsed): void {
   }
 }
 
-/** Parses scenario text (no file access). `file` labels messages; `baseDir` resolves istio:/envoy:. */
-export function parseScenarioText(
-  text: string,
-  file: string,
-  baseDir: string,
-  options: LoadScenarioOptions = {},
-): LoadedScenario {
+/** Parses scenario text. `file` labels messages. Errors (YAML, overrides, schema) are UserErrors. */
+export function parseScenarioText(text: string, file: string, options: ReadScenarioOptions = {}): LoadedScenario {
   const doc = parseSingleYamlDocument(text, file);
   keepVersionsAsWritten(doc);
-  let raw: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (options.overrides?.length) raw = applyScenarioOverrides(raw, options.overrides, file);
-  const scenario = validateScenario(raw, file);
-  const configKind = scenario.istio !== undefined ? 'istio' : 'envoy';
-  const configPath = resolve(baseDir, (scenario.istio ?? scenario.envoy)!);
-  if (!options.skipConfigFileCheck) {
-    if (!existsSync(configPath)) throw new UserError(`${file}: ${configKind}: file not found: ${configPath}`);
-    if (!statSync(configPath).isFile()) throw new UserError(`${file}: ${configKind}: not a file: ${configPath}`);
-  }
-  return { scenario, scenarioPath: resolve(baseDir, file), configKind, configPath };
+  return readScenarioValue(doc.toJS({ maxAliasCount: 100 }), file, options);
 }
 
-/** Reads and validates a scenario file. Errors (missing file, YAML, schema) are UserErrors. */
-export function loadScenario(file: string, options: LoadScenarioOptions = {}): LoadedScenario {
-  const scenarioPath = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(scenarioPath, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === 'ENOENT' ? `${file}: file not found` : `${file}: cannot read the file (${code ?? String(err)})`,
-    );
+/**
+ * Reads an already parsed scenario (a plain object as YAML or JSON would give; versions should be
+ * strings). The input is not modified.
+ */
+export function readScenarioValue(value: unknown, file: string, options: ReadScenarioOptions = {}): LoadedScenario {
+  let raw = options.overrides?.length ? applyScenarioOverrides(value, options.overrides, file) : value;
+  const supplied = options.supplied;
+  if (supplied !== undefined && raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    const named = raw as Record<string, unknown>;
+    if (named.istio === undefined && named.envoy === undefined) raw = { ...named, [supplied.kind]: supplied.name };
   }
-  const loaded = parseScenarioText(text, file, dirname(scenarioPath), options);
-  return { ...loaded, scenarioPath };
+  const scenario = validateScenario(raw, file);
+  const configKind = scenario.istio !== undefined ? 'istio' : 'envoy';
+  if (supplied !== undefined && supplied.kind !== configKind) {
+    throw new UserError(`${file}: ${configKind}: the scenario names ${configKind === 'istio' ? 'Istio resources' : 'an Envoy file'}, but ${supplied.kind === 'istio' ? 'Istio resources' : 'an Envoy configuration'} were given`);
+  }
+  return { scenario, file, configKind, configName: (scenario.istio ?? scenario.envoy)! };
 }

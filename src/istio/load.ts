@@ -5,7 +5,6 @@
  * (index, kind/name), the path and what was expected; everything Istio accepts but failsim does not
  * model is a warning (never silence).
  */
-import { readFileSync } from 'node:fs';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { z } from 'zod';
 import {
@@ -61,16 +60,6 @@ export const SUPPORTED_RETRY_ON = new Set([
   'resource-exhausted',
   'unavailable',
 ]);
-
-export function loadIstioFile(path: string, displayName: string = path): IstioConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new IstioConfigError(`${displayName}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  return parseIstioYaml(text, displayName);
-}
 
 type Problem = { path: (string | number)[]; message: string };
 

@@ -5,14 +5,13 @@
  * compiled retry policy and its mapping from cluster host index to world endpoint index.
  */
 import YAML from 'yaml';
-import { readFileSync } from 'node:fs';
 import { UserError } from '../config/errors.ts';
 import type { LoadedScenario } from '../config/load-scenario.ts';
 import { applyResourceOverrides, type ResourceOverride } from '../config/overrides.ts';
 import { checkFaultTargets, type ClientGroupSpec } from '../config/scenario.ts';
 import { parseYamlDocuments } from '../config/yaml.ts';
 import type { EnvoyCluster } from '../envoy/cluster.ts';
-import { loadEnvoyConfigFile, type EnvoyConfig } from '../envoy/config/document.ts';
+import { parseEnvoyConfig, type EnvoyConfig } from '../envoy/config/document.ts';
 import { resolveOutlierConfig, type OutlierConfig } from '../envoy/outlier/config.ts';
 import { resolveVersions, type ResolvedVersions } from '../envoy/profiles.ts';
 import { compileRetryPolicy, type RetryPolicy } from '../envoy/router/retry-policy.ts';
@@ -43,14 +42,8 @@ export interface RunModel {
   envoy: EnvoyConfig | undefined;
 }
 
-/** Reads the Istio file named by the scenario, applying `Kind/name:path=value` overrides first. */
-export function loadIstioWithOverrides(path: string, displayName: string, overrides: readonly ResourceOverride[]): IstioConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`${displayName}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+/** Parses the Istio file's text, applying `Kind/name:path=value` overrides first. */
+export function parseIstioWithOverrides(text: string, displayName: string, overrides: readonly ResourceOverride[]): IstioConfig {
   if (overrides.length > 0) {
     // Overrides act on the documents as parsed; the result is re-serialised and validated as usual.
     const docs = applyResourceOverrides(parseYamlDocuments(text, displayName), overrides, displayName);
@@ -63,17 +56,20 @@ export function loadIstioWithOverrides(path: string, displayName: string, overri
   }
 }
 
-/** `file` names the scenario in messages (as the user wrote it). */
-export function buildRunModel(loaded: LoadedScenario, resourceOverrides: readonly ResourceOverride[] = [], file = loaded.scenarioPath): RunModel {
-  const { scenario, configPath } = loaded;
+/**
+ * `configText` is the text of the file the scenario's istio:/envoy: key names (read by the caller:
+ * no file access here); `loaded.file` and `loaded.configName` name the two in messages.
+ */
+export function buildRunModel(loaded: LoadedScenario, configText: string, resourceOverrides: readonly ResourceOverride[] = []): RunModel {
+  const { scenario, file } = loaded;
   let versions: ResolvedVersions;
   try {
     versions = resolveVersions({ istio: scenario.versions.istio, envoy: scenario.versions.envoy });
   } catch (e) {
     throw new UserError(`${file}: versions: ${(e as Error).message}`);
   }
-  if (loaded.configKind === 'envoy') return buildEnvoyRunModel(loaded, versions, resourceOverrides, file);
-  const istio = loadIstioWithOverrides(configPath, scenario.istio ?? configPath, resourceOverrides);
+  if (loaded.configKind === 'envoy') return buildEnvoyRunModel(loaded, configText, versions, resourceOverrides);
+  const istio = parseIstioWithOverrides(configText, loaded.configName, resourceOverrides);
   const istioMinor = versions.istioMinor ?? versions.envoyMinor - 8;
 
   // The service the clients call: each group's `host`, or the only ServiceEntry host.
@@ -148,14 +144,14 @@ function groupModel(
  * bootstrap with several clusters, clients[].host names the cluster. `--set` resource overrides
  * take `Cluster/<name>:path=value` and `Route/<name>:path=value` (src/envoy/config/document.ts).
  */
-function buildEnvoyRunModel(loaded: LoadedScenario, versions: ResolvedVersions, resourceOverrides: readonly ResourceOverride[], file: string): RunModel {
-  const { scenario, configPath } = loaded;
-  const envoyName = scenario.envoy ?? configPath;
+function buildEnvoyRunModel(loaded: LoadedScenario, configText: string, versions: ResolvedVersions, resourceOverrides: readonly ResourceOverride[]): RunModel {
+  const { scenario, file } = loaded;
+  const envoyName = loaded.configName;
   const hosts = [...new Set(scenario.clients.map((c) => c.host).filter((h): h is string => h !== undefined))];
   if (hosts.length > 1) {
     throw new UserError(`${file}: clients[].host: an envoy: file gives one cluster, so every client group calls the same one (got ${hosts.join(', ')})`);
   }
-  const envoy = loadEnvoyConfigFile(configPath, envoyName, { clusterName: hosts[0], overrides: resourceOverrides });
+  const envoy = parseEnvoyConfig(configText, envoyName, { clusterName: hosts[0], overrides: resourceOverrides });
   const index = scenario.clients.findIndex((c) => c.host !== undefined && c.host !== envoy.cluster.name);
   if (index >= 0) {
     throw new UserError(`${file}: clients[${index}].host: ${scenario.clients[index].host} is not the cluster of ${envoyName} (${envoy.cluster.name})`);

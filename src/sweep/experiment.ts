@@ -11,10 +11,10 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../config/errors.ts';
 import { formatPath, issueMessages } from '../config/issues.ts';
-import { loadScenario } from '../config/load-scenario.ts';
-import { parseFieldPath, parseOverride, parseOverrides } from '../config/overrides.ts';
+import { parseFieldPath, parseOverride } from '../config/overrides.ts';
 import { parseSingleYamlDocument } from '../config/yaml.ts';
-import { buildRunModel } from '../sim/model.ts';
+import { prepareRun } from '../api.ts';
+import { readScenarioFiles } from '../node/files.ts';
 import type { RunSummary } from '../sim/summary.ts';
 
 /** Summarised when the experiment names no metrics. */
@@ -207,10 +207,9 @@ export function loadExperiment(file: string): Experiment {
   const scenarioLabel = exp.scenario;
   const check = (overrides: string[], where: string) => {
     try {
-      const { scenario, resources } = parseOverrides(overrides);
-      const loaded = loadScenario(scenarioPath, { overrides: scenario });
-      buildRunModel(loaded, resources, scenarioLabel);
-      return loaded;
+      const files = readScenarioFiles(scenarioPath, { sets: overrides });
+      prepareRun({ ...files, names: { ...files.names, scenario: scenarioLabel } });
+      return files;
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       const msg = stripSetPrefix(e.message, overrides).replaceAll(scenarioPath, scenarioLabel);
@@ -228,12 +227,6 @@ export function loadExperiment(file: string): Experiment {
     }
   }
 
-  let meshText = '';
-  try {
-    meshText = readFileSync(base.configPath, 'utf8');
-  } catch {
-    // checked by buildRunModel above
-  }
   return {
     file,
     name: exp.name,
@@ -243,7 +236,7 @@ export function loadExperiment(file: string): Experiment {
     replications: exp.replications,
     seed: exp.seed,
     metrics,
-    inputsText: `${readFileSync(scenarioPath, 'utf8')}\n---mesh---\n${meshText}`,
+    inputsText: `${base.scenario}\n---mesh---\n${base.istio ?? base.envoy}`,
   };
 }
 

@@ -3,7 +3,7 @@
  * as a diff in review. After a deliberate change: `npm run golden:update`.
  */
 import { describe, expect, it } from 'vitest';
-import { goldenText, modelFolders, readGolden } from '../../src/sim/golden.ts';
+import { goldenText, modelFolders, readGolden } from '../../src/node/golden.ts';
 
 const folders = modelFolders('models');
 

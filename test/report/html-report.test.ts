@@ -9,13 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { loadScenario } from '../../src/config/load-scenario.ts';
+import { simulateRun } from '../../src/api.ts';
+import { readScenarioFiles } from '../../src/node/files.ts';
 import { escapeHtml, inlinedLibraries, jsonForScript, scriptSafe } from '../../src/report/html.ts';
 import { readRunDir } from '../../src/report/run-report.ts';
-import { buildRunModel } from '../../src/sim/model.ts';
 import { timelineData } from '../../src/report/run-outputs.ts';
-import { Simulation } from '../../src/sim/simulation.ts';
-import { summarize } from '../../src/sim/summary.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const SCENARIO = fixture('short.yaml');
@@ -46,10 +44,8 @@ beforeAll(async () => {
 
 describe('report page contents', () => {
   test('the run directory gives back the timeline the run drew (same data as timelineData(sim))', () => {
-    const loaded = loadScenario(SCENARIO);
-    const sim = new Simulation(buildRunModel(loaded, [], SCENARIO), loaded.scenario, { recordEvents: true });
-    sim.run();
-    const expected = timelineData(sim, summarize(sim));
+    const { summary, result } = simulateRun(readScenarioFiles(SCENARIO), { recordEvents: true });
+    const expected = timelineData(result, summary);
     const { timeline } = readRunDir(runDir);
     expect(timeline.title).toBe(expected.title);
     expect(timeline.bucketMs).toBe(expected.bucketMs);

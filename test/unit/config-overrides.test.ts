@@ -44,7 +44,7 @@ describe('field paths', () => {
 describe('scenario overrides', () => {
   it('sets scenario fields with YAML-typed values before validation', () => {
     const { scenario: overrides } = parseOverrides(['seed=3', 'clients[0].rate=100/s', 'versions.istio=1.10', 'metrics.bucket=2s']);
-    const { scenario } = parseScenarioText(SCENARIO, 's.yaml', '/', { skipConfigFileCheck: true, overrides });
+    const { scenario } = parseScenarioText(SCENARIO, 's.yaml', { overrides });
     expect(scenario.seed).toBe(3);
     expect(scenario.clients[0].rate).toEqual([{ fromMs: 0, perSecond: 100 }]);
     expect(scenario.versions.istio).toBe('1.10');
@@ -58,7 +58,7 @@ describe('scenario overrides', () => {
   });
   it('leads to the usual schema messages when the value is wrong', () => {
     const { scenario: overrides } = parseOverrides(['clients[0].rate=-1/s']);
-    expect(() => parseScenarioText(SCENARIO, 's.yaml', '/', { skipConfigFileCheck: true, overrides })).toThrow(
+    expect(() => parseScenarioText(SCENARIO, 's.yaml', { overrides })).toThrow(
       's.yaml: clients[0].rate: must be positive',
     );
   });

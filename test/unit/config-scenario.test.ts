@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/cli/errors.ts';
 import { parseDurationMs, parseRate } from '../../src/config/durations.ts';
-import { loadScenario, parseScenarioText } from '../../src/config/load-scenario.ts';
+import { parseScenarioText } from '../../src/config/load-scenario.ts';
+import { readScenarioFiles } from '../../src/node/files.ts';
 import { checkFaultTargets } from '../../src/config/scenario.ts';
 
 const SEED = `
@@ -28,7 +29,7 @@ faults:
 `;
 
 function parse(text: string) {
-  return parseScenarioText(text, 'scenario.yaml', '/scenarios', { skipConfigFileCheck: true });
+  return parseScenarioText(text, 'scenario.yaml');
 }
 
 function errorOf(text: string): string {
@@ -64,9 +65,9 @@ describe('durations and rates', () => {
 
 describe('scenario schema', () => {
   it('parses the seed example with defaults filled in', () => {
-    const { scenario, configKind, configPath } = parse(SEED);
+    const { scenario, configKind, configName } = parse(SEED);
     expect(configKind).toBe('istio');
-    expect(configPath).toBe('/scenarios/istio.yaml');
+    expect(configName).toBe('istio.yaml');
     expect(scenario.durationMs).toBe(600_000);
     expect(scenario.versions.istio).toBe('1.28');
     expect(scenario.clients[0]).toMatchObject({
@@ -157,16 +158,18 @@ faults:
   });
 });
 
-describe('loadScenario', () => {
+describe('readScenarioFiles', () => {
   it('resolves the istio file against the scenario directory and checks it exists', () => {
     const dir = mkdtempSync(join(tmpdir(), 'failsim-scenario-'));
     writeFileSync(join(dir, 'scenario.yaml'), SEED);
-    expect(() => loadScenario(join(dir, 'scenario.yaml'))).toThrow(/istio: file not found/);
+    expect(() => readScenarioFiles(join(dir, 'scenario.yaml'))).toThrow(/istio: file not found/);
     writeFileSync(join(dir, 'istio.yaml'), 'kind: ServiceEntry\n');
-    const loaded = loadScenario(join(dir, 'scenario.yaml'));
-    expect(loaded.configPath).toBe(join(dir, 'istio.yaml'));
-    expect(loaded.scenarioPath).toBe(join(dir, 'scenario.yaml'));
-    expect(() => loadScenario(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml: file not found/);
+    const files = readScenarioFiles(join(dir, 'scenario.yaml'));
+    expect(files.configPath).toBe(join(dir, 'istio.yaml'));
+    expect(files.scenarioPath).toBe(join(dir, 'scenario.yaml'));
+    expect(files.istio).toBe('kind: ServiceEntry\n');
+    expect(files.scenario).toBe(SEED);
+    expect(() => readScenarioFiles(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml: file not found/);
   });
 });
 

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { UserError } from '../../src/cli/errors.ts';
 import { parseOverrides } from '../../src/config/overrides.ts';
-import { loadEnvoyConfigFile, parseEnvoyConfig, type EnvoyConfig } from '../../src/envoy/config/document.ts';
-import { loadIstioFile } from '../../src/istio/load.ts';
+import { parseEnvoyConfig, type EnvoyConfig } from '../../src/envoy/config/document.ts';
+import { loadEnvoyConfigFile, loadIstioFile } from '../../src/node/files.ts';
 import { translateIstio } from '../../src/istio/translate.ts';
 
 const modelFile = fileURLToPath(new URL('../../models/envoy-static-failover/envoy.yaml', import.meta.url));

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { loadIstioFile, parseIstioYaml } from '../../src/istio/load.ts';
+import { parseIstioYaml } from '../../src/istio/load.ts';
+import { loadIstioFile } from '../../src/node/files.ts';
 import { translateIstio } from '../../src/istio/translate.ts';
 import { IstioConfigError } from '../../src/istio/diagnostics.ts';
 import { parseDurationMs } from '../../src/config/durations.ts';

@@ -13,7 +13,6 @@
  * `--set Cluster/<name>:path=value` and `Route/<name>:path=value` change the cluster (or its route)
  * before validation, paths relative to the Cluster (RouteAction) message.
  */
-import { readFileSync } from 'node:fs';
 import { UserError } from '../../config/errors.ts';
 import { setAtPath, type ResourceOverride } from '../../config/overrides.ts';
 import { formatPath } from '../../config/issues.ts';
@@ -55,17 +54,6 @@ export function isEnvoyConfigDocument(doc: unknown): boolean {
   if (!isMapping(doc) || 'kind' in doc || 'apiVersion' in doc) return false;
   if ('clients' in doc || 'istio' in doc || 'envoy' in doc) return false;
   return 'static_resources' in doc || 'staticResources' in doc || isMapping(doc.cluster) || 'load_assignment' in doc || 'loadAssignment' in doc || 'name' in doc;
-}
-
-/** Reads the file (YAML or JSON). Errors (unreadable, invalid YAML, bad fields) are UserErrors. */
-export function loadEnvoyConfigFile(path: string, displayName = path, options: EnvoyConfigOptions = {}): EnvoyConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`${displayName}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  return parseEnvoyConfig(text, displayName, options);
 }
 
 export function parseEnvoyConfig(text: string, file: string, options: EnvoyConfigOptions = {}): EnvoyConfig {

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { oneLineSummary } from './one-line.ts';
-import { runScenarioFile } from './run-file.ts';
+import { oneLineSummary } from '../sim/one-line.ts';
+import { runScenarioFile } from './files.ts';
 
 export const GOLDEN_FILE = 'golden.txt';
 
