@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import { UserError } from './errors.ts';
 import { applyScenarioOverrides, type ScenarioOverride } from './overrides.ts';
 import { validateScenario, type Scenario } from './scenario.ts';
-import { parseSingleYamlDocument } from './yaml.ts';
+import { parseSingleYamlDocument, yamlToData } from './yaml.ts';
 
 export interface LoadedScenario {
   scenario: Scenario;
@@ -46,7 +46,7 @@ function keepVersionsAsWritten(doc: YAML.Document.Parsed): void {
 export function parseScenarioText(text: string, file: string, options: ReadScenarioOptions = {}): LoadedScenario {
   const doc = parseSingleYamlDocument(text, file);
   keepVersionsAsWritten(doc);
-  return readScenarioValue(doc.toJS({ maxAliasCount: 100 }), file, options);
+  return readScenarioValue(yamlToData(doc, file, text), file, options);
 }
 
 /**

@@ -15,6 +15,7 @@
 import YAML from 'yaml';
 import { UserError } from './errors.ts';
 import { formatPath, showValue } from './issues.ts';
+import { yamlToData } from './yaml.ts';
 
 export type PathKey = string | number;
 
@@ -38,6 +39,12 @@ export interface ResourceOverride {
 export type Override = ScenarioOverride | ResourceOverride;
 
 const USAGE = 'expected field.path=VALUE or Kind/name:field.path=VALUE';
+
+/**
+ * Keys that name JavaScript's object machinery rather than data: setting them would change the
+ * prototype of the parsed file (prototype pollution), so no path may contain them.
+ */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** Parses `a.b[0]["c.d"]` into keys. Throws UserError naming the whole override on bad syntax. */
 export function parseFieldPath(text: string, context = text): PathKey[] {
@@ -73,16 +80,18 @@ export function parseFieldPath(text: string, context = text): PathKey[] {
     }
   }
   if (expectKey) fail('ends with .');
+  const forbidden = keys.find((k) => typeof k === 'string' && FORBIDDEN_KEYS.has(k));
+  if (forbidden !== undefined) fail(`${JSON.stringify(forbidden)} is not a field name failsim accepts (no file has such a field)`);
   return keys;
 }
 
 /** VALUE as YAML; a parse error is a UserError. */
 export function parseOverrideValue(valueText: string, context: string): unknown {
-  const doc = YAML.parseDocument(valueText, { uniqueKeys: true });
+  const doc = YAML.parseDocument(valueText, { uniqueKeys: true, merge: true });
   if (doc.errors.length) {
     throw new UserError(`--set ${context}: cannot read the value ${JSON.stringify(valueText)} as YAML: ${doc.errors[0].message.split('\n')[0]}`);
   }
-  return doc.toJS();
+  return yamlToData(doc, `--set ${context}`);
 }
 
 /** Scenario fields whose values are text whatever they look like. */
@@ -146,6 +155,9 @@ export function setAtPath(root: unknown, path: readonly PathKey[], value: unknow
   let node = root;
   for (let i = 0; i < path.length; i++) {
     const key = path[i];
+    if (typeof key === 'string' && FORBIDDEN_KEYS.has(key)) {
+      throw new UserError(`--set ${context}: ${JSON.stringify(key)} is not a field name failsim accepts`);
+    }
     const last = i === path.length - 1;
     const here = formatPath(path.slice(0, i)) || '(top level)';
     if (typeof key === 'number') {

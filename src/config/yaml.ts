@@ -1,10 +1,20 @@
 /**
- * YAML reading shared by the scenario loader and the `--set` overrides: syntax errors become one
- * `file:line:column: message` line (a UserError), never a stack trace. The `yaml` package builds
- * plain data only (no custom tags that construct objects), so no input can execute code.
+ * YAML reading shared by every loader (scenario, experiment, Istio, Envoy) and the `--set` overrides:
+ * syntax errors become one `file:line:column: message` line (a UserError), never a stack trace. The
+ * `yaml` package builds plain data only (no custom tags that construct objects), so no input can
+ * execute code.
+ *
+ * Anchors, aliases and merge keys (`<<: *base`) work as in Kubernetes' YAML reader (go-yaml, YAML 1.1
+ * merge keys). Two things the `yaml` package reports by throwing are turned into user errors here:
+ * an alias with no anchor before it (often a value redacted as `***` when a config is pasted, which
+ * YAML reads as an alias) and alias expansion beyond MAX_ALIAS_COUNT (an "alias bomb": a few lines
+ * that expand to billions of nodes).
  */
 import YAML from 'yaml';
 import { UserError } from './errors.ts';
+
+/** How many nodes aliases may expand to in one document (the `yaml` package's own default is 100). */
+export const MAX_ALIAS_COUNT = 1000;
 
 /** `file:line:col: message` for the yaml package's errors (their message ends with a code frame). */
 export function formatYamlError(file: string, error: YAML.YAMLError): string {
@@ -14,7 +24,62 @@ export function formatYamlError(file: string, error: YAML.YAMLError): string {
   return `${where}: invalid YAML: ${firstLine}`;
 }
 
-const PARSE_OPTIONS = { prettyErrors: true, uniqueKeys: true, strict: true } as const;
+/** Options for every parse: strict YAML, duplicate keys are errors, `<<` merge keys as Kubernetes reads them. */
+export const PARSE_OPTIONS = { prettyErrors: true, uniqueKeys: true, strict: true, merge: true } as const;
+
+/** 1-based line and column of a character offset. */
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
+}
+
+/** Where a node starts, as `file:line:col` when the source text is known, else `file`. */
+function nodeWhere(file: string, text: string | undefined, node: YAML.Node): string {
+  if (text === undefined || !node.range) return file;
+  const { line, col } = lineCol(text, node.range[0]);
+  return `${file}:${line}:${col}`;
+}
+
+/**
+ * The plain data of a parsed document. Aliases are checked first (each must follow its anchor), then
+ * expanded with a bound; merge-key mistakes (`<<: 5`) and every other error the `yaml` package throws
+ * while building data become UserErrors naming the file (and line where there is one).
+ * `text` is the source the document was parsed from, for line numbers.
+ */
+export function yamlToData(doc: YAML.Document, file: string, text?: string): unknown {
+  let unresolved: string | undefined;
+  YAML.visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      const name = `*${node.source}`;
+      unresolved =
+        `${nodeWhere(file, text, node)}: invalid YAML: alias ${name} refers to no anchor &${node.source} before it` +
+        ` (a value starting with * is an alias; quote it if it is text, e.g. "${name}")`;
+      return YAML.visit.BREAK;
+    },
+  });
+  if (unresolved !== undefined) throw new UserError(unresolved);
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    if (/Excessive alias count/.test(message)) {
+      throw new UserError(
+        `${file}: invalid YAML: aliases expand to more than ${MAX_ALIAS_COUNT} nodes (refused: nested aliases can expand to ` +
+          'billions of nodes; write the values out or use fewer aliases)',
+      );
+    }
+    if (/Merge sources must be maps/.test(message)) {
+      throw new UserError(`${file}: invalid YAML: a merge key (<<) must name a mapping or a list of mappings, e.g. <<: *defaults`);
+    }
+    throw new UserError(`${file}: invalid YAML: ${message.split('\n')[0]}`);
+  }
+}
 
 /** Parses a file that must hold exactly one YAML document; returns the Document (nodes keep their source text). */
 export function parseSingleYamlDocument(text: string, file: string): YAML.Document.Parsed {
@@ -31,6 +96,11 @@ export function parseSingleYamlDocument(text: string, file: string): YAML.Docume
   return nonEmpty[0];
 }
 
+/** Parses a file that must hold exactly one YAML document into plain data. */
+export function parseSingleYamlData(text: string, file: string): unknown {
+  return yamlToData(parseSingleYamlDocument(text, file), file, text);
+}
+
 /** Parses a multi-document YAML file (e.g. Istio resources) into plain values; empty documents are skipped. */
 export function parseYamlDocuments(text: string, file: string): unknown[] {
   const docs = YAML.parseAllDocuments(text, PARSE_OPTIONS);
@@ -38,7 +108,7 @@ export function parseYamlDocuments(text: string, file: string): unknown[] {
   const out: unknown[] = [];
   for (const doc of docs) {
     if (doc.errors.length) throw new UserError(doc.errors.map((e) => formatYamlError(file, e)).join('\n'));
-    if (doc.contents !== null) out.push(doc.toJS({ maxAliasCount: 100 }));
+    if (doc.contents !== null) out.push(yamlToData(doc, file, text));
   }
   return out;
 }

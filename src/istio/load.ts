@@ -7,6 +7,7 @@
  */
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { z } from 'zod';
+import { yamlToData } from '../config/yaml.ts';
 import {
   API_VERSIONS,
   DestinationRuleDocSchema,
@@ -65,7 +66,7 @@ type Problem = { path: (string | number)[]; message: string };
 
 export function parseIstioYaml(text: string, file: string): IstioConfig {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const docs = parseAllDocuments(text, { merge: true, lineCounter, prettyErrors: false });
   const config: IstioConfig = { file, serviceEntries: [], destinationRules: [], virtualServices: [], warnings: [] };
   const errors: string[] = [];
   const list = Array.isArray(docs) ? docs : [docs];
@@ -77,7 +78,7 @@ export function parseIstioYaml(text: string, file: string): IstioConfig {
       errors.push(`${file}: document ${index}: not valid YAML (line ${line}): ${e.message.split('\n')[0]}`);
       return;
     }
-    const value = doc.toJS({ maxAliasCount: 100 });
+    const value = yamlToData(doc, file, text);
     if (value === null || value === undefined) return; // an empty document, as kubectl skips it
     const lineOf = (path: (string | number)[]): number | undefined => lineOfPath(doc, lineCounter, path);
     const result = readDocument(value, file, index, lineOf, config);

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { UserError } from '../config/errors.ts';
 import { formatPath, issueMessages } from '../config/issues.ts';
 import { parseFieldPath, parseOverride } from '../config/overrides.ts';
-import { parseSingleYamlDocument } from '../config/yaml.ts';
+import { parseSingleYamlDocument, yamlToData } from '../config/yaml.ts';
 import { prepareRun } from '../api.ts';
 import { readScenarioFiles } from '../node/files.ts';
 import type { RunSummary } from '../sim/summary.ts';
@@ -155,7 +155,7 @@ export function loadExperiment(file: string): Experiment {
     throw new UserError(code === 'ENOENT' ? `${file}: file not found` : `${file}: cannot read the file (${code ?? String(e)})`);
   }
   const doc = parseSingleYamlDocument(text, file);
-  const raw = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const raw = yamlToData(doc, file, text);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UserError(`${file}: expected a mapping with name, scenario, vary, replications, seed, metrics`);
   }

@@ -16,7 +16,7 @@
 import { UserError } from '../../config/errors.ts';
 import { setAtPath, type ResourceOverride } from '../../config/overrides.ts';
 import { formatPath } from '../../config/issues.ts';
-import { parseSingleYamlDocument } from '../../config/yaml.ts';
+import { parseSingleYamlData } from '../../config/yaml.ts';
 import type { EnvoyCluster } from '../cluster.ts';
 import { readCluster, type DiscoveryType } from './cluster.ts';
 import { Diagnostics, isMapping, lowerCamel, show, type EnvoyConfigWarning, type PathKey } from './fields.ts';
@@ -57,7 +57,7 @@ export function isEnvoyConfigDocument(doc: unknown): boolean {
 }
 
 export function parseEnvoyConfig(text: string, file: string, options: EnvoyConfigOptions = {}): EnvoyConfig {
-  const doc = parseSingleYamlDocument(text, file).toJS({ maxAliasCount: 100 }) as unknown;
+  const doc = parseSingleYamlData(text, file);
   return readEnvoyConfig(doc, file, options);
 }
 
