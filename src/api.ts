@@ -20,8 +20,10 @@ import { resolveVersions, type ResolvedVersions } from './envoy/profiles.ts';
 import { IstioConfigError } from './istio/diagnostics.ts';
 import { explainEnvoy } from './istio/explain-envoy.ts';
 import { explainIstio, type ExplainReport } from './istio/explain.ts';
-import { parseIstioYaml } from './istio/load.ts';
 import { parseLocality } from './istio/locality.ts';
+import { buildMesh } from './mesh/build.ts';
+import type { MeshInputFile } from './mesh/documents.ts';
+import { parseEndpointsFlag } from './mesh/endpoints-flag.ts';
 import { buildRunModel, type RunModel } from './sim/model.ts';
 import { runModel, type RunModelOptions, type RunModelOutput } from './sim/run-model.ts';
 import type { RunSummary } from './sim/summary.ts';
@@ -152,12 +154,16 @@ export interface ExplainInput {
   versions?: { istio?: string; envoy?: string };
   /** Envoy bootstrap: which of static_resources.clusters to explain. */
   cluster?: string;
+  /** Several Kubernetes and Istio files (src/mesh), instead of `istio`. */
+  meshFiles?: readonly MeshInputFile[];
+  /** `host=region/zone:count,...`: endpoints for hosts the files give none for (`--endpoints`). */
+  endpoints?: readonly string[];
   names?: SourceNames;
 }
 
 /** The effective Envoy cluster each client sidecar gets, with warnings (docs/explain.md). */
 export function explain(input: ExplainInput): ExplainReport {
-  const envoyInput = configKindOf(input) === 'envoy';
+  const envoyInput = input.meshFiles === undefined && configKindOf(input) === 'envoy';
   const scenarioName = input.names?.scenario ?? 'scenario';
   const keys: ScenarioKeys | undefined =
     input.scenario === undefined
@@ -174,11 +180,16 @@ export function explain(input: ExplainInput): ExplainReport {
     throw new UserError(`${given ? '' : `${scenarioName}: versions: `}${(e as Error).message}`);
   }
   const clientLocalities: Locality[] = localities.length > 0 ? localities.map(parseLocality) : [{ region: '', zone: '', subzone: '' }];
-  const text = meshConfigText(input);
   let report: ExplainReport;
   try {
-    if (envoyInput) report = explainEnvoy(parseEnvoyConfig(text, configName, { clusterName: input.cluster }), versions);
-    else report = explainIstio(parseIstioYaml(text, configName), { clientLocalities, versions });
+    if (envoyInput) report = explainEnvoy(parseEnvoyConfig(meshConfigText(input), configName, { clusterName: input.cluster }), versions);
+    else {
+      // Istio resources, Kubernetes workloads or both (src/mesh): every host needs its endpoints.
+      const files = input.meshFiles ?? [{ file: configName, text: meshConfigText(input) }];
+      const mesh = buildMesh(files, { endpoints: (input.endpoints ?? []).map(parseEndpointsFlag) });
+      report = explainIstio(mesh.istio, { clientLocalities, versions });
+      report.warnings.push(...mesh.notes.map((n) => ({ code: n.code, message: n.resource ? `${n.resource}: ${n.message}` : n.message })));
+    }
   } catch (e) {
     if (e instanceof IstioConfigError) throw new UserError(e.message);
     if (e instanceof OutlierConfigError) throw new UserError(`${configName}: ${envoyInput ? 'outlier_detection: ' : ''}${e.message}`);

@@ -4,6 +4,7 @@
  * of a plain Envoy file, docs/envoy-config.md), with Envoy's defaults filled in and warnings for the
  * known traps. See docs/explain.md.
  */
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { explain, type ExplainInput, type ExplainReport } from '../api.ts';
@@ -12,6 +13,7 @@ import { isEnvoyConfigDocument } from '../envoy/config/document.ts';
 import { formatLocality } from '../istio/locality.ts';
 import { formatDurationMs } from '../config/durations.ts';
 import { readText } from '../node/files.ts';
+import { readMeshInputs } from '../node/mesh-files.ts';
 import type { CommandContext } from './main.ts';
 
 interface ExplainOpts {
@@ -19,6 +21,7 @@ interface ExplainOpts {
   istio?: string;
   envoy?: string;
   cluster?: string;
+  endpoints?: string[];
   json?: boolean;
 }
 
@@ -27,14 +30,25 @@ function isEnvoyText(text: string): boolean {
   return isEnvoyConfigDocument(firstYamlDocument(text));
 }
 
-/** The explain input for a scenario file (and the file it names) or a mesh file alone. */
-function readExplainInput(file: string, opts: ExplainOpts): ExplainInput {
+/**
+ * The explain input for a scenario file (and the file it names), one Envoy file, or the mesh:
+ * Istio and Kubernetes files and directories (src/mesh).
+ */
+function readExplainInput(files: string[], opts: ExplainOpts): ExplainInput {
+  const file = files[0];
+  const common0 = {
+    clientLocalities: opts.clientLocality,
+    versions: opts.istio !== undefined || opts.envoy !== undefined ? { istio: opts.istio, envoy: opts.envoy } : undefined,
+    endpoints: opts.endpoints,
+  };
+  if (files.length > 1 || isDirectory(file)) return { ...common0, meshFiles: readMeshInputs(files) };
   const text = readText(file, { cannotRead: 'cannot read file' });
   const keys = readScenarioKeys(firstYamlDocument(text), file);
   const common = {
     clientLocalities: opts.clientLocality,
     versions: opts.istio !== undefined || opts.envoy !== undefined ? { istio: opts.istio, envoy: opts.envoy } : undefined,
     cluster: opts.cluster,
+    endpoints: opts.endpoints,
   };
   if (keys === undefined) {
     return { ...common, [isEnvoyText(text) ? 'envoy' : 'istio']: text, names: { config: file } };
@@ -43,6 +57,14 @@ function readExplainInput(file: string, opts: ExplainOpts): ExplainInput {
   // The wording of each reader's message as before the API (the Envoy reader says "the file").
   const configText = readText(configPath, { cannotRead: keys.kind === 'envoy' ? 'cannot read the file' : 'cannot read file' });
   return { ...common, scenario: text, [keys.kind]: configText, names: { scenario: file, config: configPath } };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // the readers report missing files
+  }
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -56,18 +78,22 @@ export function addExplainCommand(program: Command, ctx: CommandContext): void {
     .description(
       'Show the effective Envoy cluster each client proxy gets from Istio YAML: endpoint priorities and ' +
         'weights, outlier detection with Envoy defaults, panic threshold, LB policy, retry policy, the ' +
-        'ejection cap, and warnings for known traps. Input: an Istio YAML file, or a scenario whose ' +
+        'ejection cap, and warnings for known traps. Input: Istio and Kubernetes YAML files or directories (kubectl get -o yaml dumps), or a scenario whose ' +
         '`istio:` key names one; or a plain Envoy cluster file (docs/envoy-config.md) or a scenario whose ' +
         '`envoy:` key names one.',
     )
-    .argument('<file>', 'Istio YAML (ServiceEntry/DestinationRule/VirtualService), Envoy cluster YAML/JSON or scenario YAML')
+    .argument(
+      '<files...>',
+      'Istio and Kubernetes YAML (ServiceEntry/DestinationRule/VirtualService, Service/EndpointSlice/Pod/Node/WorkloadEntry, kubectl -o yaml dumps; files or directories), or one Envoy cluster file or scenario',
+    )
     .option('--client-locality <region/zone/subzone>', 'client proxy locality (repeatable)', collect)
+    .option('--endpoints <host=region/zone:count,...>', 'endpoints for a host the files give none for (repeatable)', collect)
     .option('--istio <version>', 'Istio release whose translation and Envoy to reproduce, e.g. 1.28')
     .option('--envoy <version>', 'Envoy release (Istio version inferred as Envoy − 8)')
     .option('--cluster <name>', 'Envoy bootstrap file: which of static_resources.clusters to explain')
     .option('--json', 'machine-readable output (see docs/explain.md)')
-    .action((file: string, opts: ExplainOpts) => {
-      const report = explain(readExplainInput(file, opts));
+    .action((files: string[], opts: ExplainOpts) => {
+      const report = explain(readExplainInput(files, opts));
       if (opts.json) ctx.stdout(`${JSON.stringify(report, null, 2)}\n`);
       else ctx.stdout(formatReport(report));
     });

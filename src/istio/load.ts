@@ -81,7 +81,7 @@ export function parseIstioYaml(text: string, file: string): IstioConfig {
     const value = yamlToData(doc, file, text);
     if (value === null || value === undefined) return; // an empty document, as kubectl skips it
     const lineOf = (path: (string | number)[]): number | undefined => lineOfPath(doc, lineCounter, path);
-    const result = readDocument(value, file, index, lineOf, config);
+    const result = readIstioDocument(value, file, index, lineOf, config);
     errors.push(...result);
   });
   if (errors.length > 0) throw new IstioConfigError(errors.slice(0, 20).join('\n'));
@@ -99,7 +99,11 @@ function lineOfPath(doc: Document, lc: LineCounter, path: (string | number)[]): 
   return undefined;
 }
 
-function readDocument(
+/**
+ * Reads one parsed document into `config`; returns its problems. Exported for src/mesh, which
+ * reads Kubernetes dumps (kind: List, several files) and hands each Istio document here.
+ */
+export function readIstioDocument(
   value: unknown,
   file: string,
   index: number,
