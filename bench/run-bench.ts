@@ -1,7 +1,9 @@
 /**
  * Simulator throughput and memory on the reference scenarios (bench/scenarios/):
  *
- *   npm run bench                         # (i) seed (c) at 60k req/s, (ii) 3 regions × 10 endpoints
+ *   npm run bench                         # (i) seed (c) at 60k req/s, (ii) 3 regions × 10 endpoints,
+ *                                         # (iii) seed (c) on Istio 1.28 under its fault (3 attempts each)
+ *   npm run bench -- --rounds 3           # alternate bare loop, floor and scenarios 3 times; medians
  *   npm run bench -- --requests 2000000   # scale every scenario to about N simulated requests
  *   npm run bench -- --only seed          # scenarios whose name contains "seed"
  *   npm run bench -- --long               # memory check: the seed scenario at ≈100 M requests
@@ -14,6 +16,11 @@
  * and summarising (the summary takes milliseconds), not loading the YAML. "Simulated requests" =
  * arrivals (finished + still in flight at the end). CPU time is printed too: on a shared machine it
  * is steadier than wall time.
+ *
+ * In the same run it measures two yardsticks (bench/reference-loops.ts): the bare loop
+ * (bench/bare-kernel.mjs, the project's reference; no Envoy logic) and the engine floor
+ * (bench/floor.ts), and prints each scenario's requests per CPU second as a ratio to both, so the
+ * figures compare across machines and across hours of a machine whose speed drifts.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -23,6 +30,8 @@ import { fileURLToPath } from 'node:url';
 import { prepareRun } from '../src/api.ts';
 import { readScenarioFiles } from '../src/node/files.ts';
 import { runModel } from '../src/sim/run-model.ts';
+import { floorRun } from './floor.ts';
+import { bareLoop, type BareLoopResult } from './reference-loops.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -37,7 +46,11 @@ interface BenchScenario {
 const REFERENCE: BenchScenario[] = [
   { name: 'seed-high-rate', file: join(here, 'scenarios/seed-high-rate.yaml'), requests: 10_800_000 },
   { name: 'three-regions', file: join(here, 'scenarios/three-regions.yaml'), requests: 6_000_000 },
+  { name: 'seed-fault-istio-1.28', file: join(here, 'scenarios/seed-fault-istio-1.28.yaml'), requests: 6_000_000 },
 ];
+/** The yardsticks' sizes: ≈ 3 s of CPU each on the project's machine. */
+const BARE_REQUESTS = 20_000_000;
+const FLOOR_SECONDS = 120;
 const LONG: BenchScenario = { name: 'seed-high-rate (long)', file: join(here, 'scenarios/seed-high-rate.yaml'), requests: 100_000_000 };
 
 interface ChildResult {
@@ -83,7 +96,8 @@ function scaleOverrides(file: string, requests: number): string[] {
   }
   const natural = (perSecond * scenario.durationMs) / 1000;
   const f = requests / natural;
-  const ms = (x: number): string => `${Math.max(1, Math.round(x * f))}ms`;
+  // A time of 0 stays 0 (a fault from the start); any other is at least 1 ms.
+  const ms = (x: number): string => `${x === 0 ? 0 : Math.max(1, Math.round(x * f))}ms`;
   const sets = [`duration=${ms(scenario.durationMs)}`];
   scenario.faults.forEach((fault, i) => {
     sets.push(`faults[${i}].from=${ms(fault.fromMs)}`, `faults[${i}].until=${ms(fault.untilMs)}`);
@@ -135,6 +149,33 @@ function runChild(name: string, file: string, sets: string[]): void {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
+interface FloorResult {
+  requests: number;
+  cpuMs: number;
+  requestsPerCpuSecond: number;
+}
+
+/** Child: the engine floor, warmed up then timed; prints one JSON line. */
+function runFloorChild(seconds: number): void {
+  floorRun(Math.min(seconds, 5)); // warm-up, as bench:floor does
+  const r = floorRun(seconds);
+  const out: FloorResult = { ...r, requestsPerCpuSecond: r.requests / (r.cpuMs / 1000) };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+function floorInChild(seconds: number): FloorResult {
+  const args = [join(root, 'bin/bench.mjs'), '--child-floor', String(seconds)];
+  const r = spawnSync(process.execPath, [...process.execArgv, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`engine floor: child exited with ${r.status ?? r.signal}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as FloorResult;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 function runInChild(b: BenchScenario, requests: number): ChildResult {
   const sets = scaleOverrides(b.file, requests);
   const args = [join(root, 'bin/bench.mjs'), '--child', b.name, b.file, JSON.stringify(sets)];
@@ -152,18 +193,25 @@ function main(argv: string[]): void {
     runChild(argv[1], argv[2], JSON.parse(argv[3]) as string[]);
     return;
   }
+  if (argv[0] === '--child-floor') {
+    runFloorChild(Number(argv[1]));
+    return;
+  }
   let requests: number | undefined;
   let only: string | undefined;
   let long = false;
   let json = false;
+  let rounds = 1;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--requests') requests = Number(argv[++i]?.replace(/_/g, ''));
     else if (a === '--only') only = argv[++i];
     else if (a === '--long') long = true;
     else if (a === '--json') json = true;
-    else throw new Error(`unknown option ${a} (--requests N, --only NAME, --long, --json)`);
+    else if (a === '--rounds') rounds = Number(argv[++i]);
+    else throw new Error(`unknown option ${a} (--requests N, --only NAME, --rounds R, --long, --json)`);
     if (requests !== undefined && !(requests > 0)) throw new Error('--requests: expected a positive number');
+    if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error('--rounds: expected a positive integer');
   }
   if (requests === undefined && process.env.FAILSIM_BENCH_REQUESTS) requests = Number(process.env.FAILSIM_BENCH_REQUESTS);
 
@@ -171,20 +219,52 @@ function main(argv: string[]): void {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`failsim bench — node ${process.version}, ${cpus().length} CPUs (${cpu.trim()})`);
   const results: ChildResult[] = [];
-  for (const b of list) {
-    const n = requests ?? b.requests;
-    console.log(`\n${b.name}: ${relative(root, b.file)}, aiming at ${fmt(n)} requests ...`);
-    const r = runInChild(b, n);
-    results.push(r);
-    console.log(`  simulated requests   ${fmt(r.requests)} (${(r.simulatedMs / 1000).toFixed(0)} s simulated; ${fmt(r.attempts)} attempts)`);
-    console.log(`  wall time            ${(r.wallMs / 1000).toFixed(2)} s   (CPU ${(r.cpuMs / 1000).toFixed(2)} s)`);
-    console.log(`  requests / s         ${fmt(r.requestsPerSecond)} wall   (${fmt(r.requestsPerCpuSecond)} per CPU second)`);
-    console.log(`  peak RSS             ${r.peakRssMB.toFixed(0)} MB`);
-    console.log(`  RSS before the run, then at each 10% of simulated time (MB): ${r.rssBeforeMB} | ${r.rssMB.join(' ')}`);
-    console.log(`  heap used, same points (MB):                                 ${r.heapBeforeMB} | ${r.heapUsedMB.join(' ')}`);
-    console.log(`  (client error rate ${r.errorRate === null ? 'n/a' : (100 * r.errorRate).toFixed(3) + '%'}, ejections enforced ${r.ejectionsEnforced})`);
+  const bares: BareLoopResult[] = [];
+  const floors: FloorResult[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) console.log(`\n=== round ${round} of ${rounds} ===`);
+    const bare = bareLoop(BARE_REQUESTS);
+    bares.push(bare);
+    console.log(`\nbare loop: bench/bare-kernel.mjs ${fmt(BARE_REQUESTS)} requests`);
+    console.log(`  requests / s         ${fmt(bare.requestsPerSecond)} (as it prints: wall time of its loop)   ${fmt(bare.requestsPerCpuSecond)} per CPU second`);
+    const floor = floorInChild(FLOOR_SECONDS);
+    floors.push(floor);
+    console.log(`\nengine floor: bench/floor.ts, ${FLOOR_SECONDS} s simulated (${fmt(floor.requests)} requests)`);
+    console.log(`  requests / s         ${fmt(floor.requestsPerCpuSecond)} per CPU second`);
+    for (const b of list) {
+      const n = requests ?? b.requests;
+      console.log(`\n${b.name}: ${relative(root, b.file)}, aiming at ${fmt(n)} requests ...`);
+      const r = runInChild(b, n);
+      results.push(r);
+      console.log(`  simulated requests   ${fmt(r.requests)} (${(r.simulatedMs / 1000).toFixed(0)} s simulated; ${fmt(r.attempts)} attempts)`);
+      console.log(`  wall time            ${(r.wallMs / 1000).toFixed(2)} s   (CPU ${(r.cpuMs / 1000).toFixed(2)} s)`);
+      console.log(`  requests / s         ${fmt(r.requestsPerSecond)} wall   (${fmt(r.requestsPerCpuSecond)} per CPU second; ${fmt(r.attempts / (r.cpuMs / 1000))} attempts per CPU second)`);
+      console.log(`  peak RSS             ${r.peakRssMB.toFixed(0)} MB`);
+      console.log(`  RSS before the run, then at each 10% of simulated time (MB): ${r.rssBeforeMB} | ${r.rssMB.join(' ')}`);
+      console.log(`  heap used, same points (MB):                                 ${r.heapBeforeMB} | ${r.heapUsedMB.join(' ')}`);
+      console.log(`  (client error rate ${r.errorRate === null ? 'n/a' : (100 * r.errorRate).toFixed(3) + '%'}, ejections enforced ${r.ejectionsEnforced})`);
+    }
   }
-  if (json) console.log(JSON.stringify({ node: process.version, cpus: cpus().length, cpu, results }, null, 2));
+  // Each round's ratios use that round's yardsticks; with several rounds, the median of each.
+  const ratios = list.map((b, i) => {
+    const mine = results.filter((_, k) => k % list.length === i);
+    const perRound = (ref: (round: number) => number): number[] => mine.map((r, round) => r.requestsPerCpuSecond / ref(round));
+    return {
+      name: b.name,
+      requestsPerCpuSecond: median(mine.map((r) => r.requestsPerCpuSecond)),
+      attemptsPerCpuSecond: median(mine.map((r) => r.attempts / (r.cpuMs / 1000))),
+      toBareLoop: median(perRound((round) => bares[round].requestsPerCpuSecond)),
+      toEngineFloor: median(perRound((round) => floors[round].requestsPerCpuSecond)),
+    };
+  });
+  const med = rounds > 1 ? `medians of ${rounds} rounds` : 'one round';
+  console.log(`\nratios: requests per CPU second, measured in this run (${med})`);
+  console.log(`  bare loop (bench/bare-kernel.mjs)     ${fmt(median(bares.map((x) => x.requestsPerCpuSecond))).padStart(9)}`);
+  console.log(`  engine floor (bench/floor.ts)         ${fmt(median(floors.map((x) => x.requestsPerCpuSecond))).padStart(9)}`);
+  for (const r of ratios) {
+    console.log(`  ${r.name.padEnd(36)}  ${fmt(r.requestsPerCpuSecond).padStart(9)}   ${r.toBareLoop.toFixed(3)} of the bare loop   ${r.toEngineFloor.toFixed(3)} of the floor`);
+  }
+  if (json) console.log(JSON.stringify({ node: process.version, cpus: cpus().length, cpu, bareLoop: bares, engineFloor: floors, results, ratios }, null, 2));
 }
 
 main(process.argv.slice(2));
