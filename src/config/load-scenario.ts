@@ -6,7 +6,8 @@
 import YAML from 'yaml';
 import { UserError } from './errors.ts';
 import { applyScenarioOverrides, type ScenarioOverride } from './overrides.ts';
-import { validateScenario, type Scenario } from './scenario.ts';
+import type { Scenario } from './scenario.ts';
+import { validateScenario } from './scenario-schema.ts';
 import { parseSingleYamlDocument, yamlToData } from './yaml.ts';
 
 export interface LoadedScenario {

@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import { UserError } from '../config/errors.ts';
 import type { LoadedScenario } from '../config/load-scenario.ts';
 import { applyResourceOverrides, type ResourceOverride } from '../config/overrides.ts';
-import { checkFaultTargets, type ClientGroupSpec } from '../config/scenario.ts';
+import type { ClientGroupSpec } from '../config/scenario.ts';
 import { parseYamlDocuments } from '../config/yaml.ts';
 import type { EnvoyCluster } from '../envoy/cluster.ts';
 import { parseEnvoyConfig, type EnvoyConfig } from '../envoy/config/document.ts';
@@ -18,6 +18,7 @@ import { compileRetryPolicy, type RetryPolicy } from '../envoy/router/retry-poli
 import { parseIstioYaml, type IstioConfig } from '../istio/load.ts';
 import { translateIstio, type TranslatedCluster } from '../istio/translate.ts';
 import type { FaultEndpoint } from '../world/faults.ts';
+import { checkFaultTargets } from './fault-targets.ts';
 
 export interface ClientGroupModel {
   index: number;

@@ -6,7 +6,7 @@ import { UserError } from '../../src/cli/errors.ts';
 import { parseDurationMs, parseRate } from '../../src/config/durations.ts';
 import { parseScenarioText } from '../../src/config/load-scenario.ts';
 import { readScenarioFiles } from '../../src/node/files.ts';
-import { checkFaultTargets } from '../../src/config/scenario.ts';
+import { checkFaultTargets } from '../../src/sim/fault-targets.ts';
 
 const SEED = `
 name: dynamodb-failover
