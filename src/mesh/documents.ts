@@ -5,6 +5,7 @@
  */
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { UserError } from '../config/errors.ts';
+import { yamlToData } from '../config/yaml.ts';
 
 export interface MeshInputFile {
   /** The name used in messages (as the user gave it). */
@@ -43,7 +44,7 @@ export function splitResources(files: readonly MeshInputFile[]): RawResource[] {
   const errors: string[] = [];
   for (const { file, text } of files) {
     const lc = new LineCounter();
-    const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
+    const docs = parseAllDocuments(text, { merge: true, lineCounter: lc, prettyErrors: false });
     const list = Array.isArray(docs) ? docs : [docs];
     list.forEach((doc, i) => {
       const document = i + 1;
@@ -52,7 +53,8 @@ export function splitResources(files: readonly MeshInputFile[]): RawResource[] {
         errors.push(`${file}: document ${document}: not valid YAML (line ${lc.linePos(e.pos[0]).line}): ${e.message.split('\n')[0]}`);
         return;
       }
-      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      // Unresolved aliases and alias bombs are UserErrors with file and line, as in src/istio/load.ts.
+      const value: unknown = yamlToData(doc, file, text);
       if (value === null || value === undefined) return;
       if (!isMapping(value) || typeof value.kind !== 'string') {
         errors.push(`${file}: document ${document}: expected a Kubernetes resource (a mapping with apiVersion, kind, metadata)`);
