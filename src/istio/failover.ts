@@ -248,6 +248,11 @@ export interface ApplyLocalityOptions extends FailoverPriorityOptions {
   composeFailoverWithPriority?: boolean;
   /** failoverPriority exists (Istio ≥ 1.12). */
   failoverPrioritySupported?: boolean;
+  /**
+   * The endpoints' labels reach the priority code (false for DNS clusters on Istio 1.12–1.29: the
+   * failoverPriority step is a no-op, any `failover` rules still apply).
+   */
+  endpointLabelsAvailable?: boolean;
 }
 
 export type LocalityMode = 'none' | 'distribute' | 'failover' | 'failoverPriority' | 'zoneAware';
@@ -280,7 +285,7 @@ export function applyLocalityLoadBalancer(
   const failover = setting.failover ?? [];
   const priorities = options.failoverPrioritySupported === false ? [] : (setting.failoverPriority ?? []);
   if (priorities.length > 0) {
-    let out = applyFailoverPriorities(groups, proxyLabels, priorities, options);
+    let out = options.endpointLabelsAvailable === false ? groups.map(cloneGroup) : applyFailoverPriorities(groups, proxyLabels, priorities, options);
     if (failover.length > 0 && options.composeFailoverWithPriority !== false) {
       out = applyLocalityFailover(proxy, out, failover);
     }

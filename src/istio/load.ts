@@ -25,6 +25,7 @@ import {
 import { IstioConfigError, formatPath, type IstioWarning, type SourceRef } from './diagnostics.ts';
 export { formatPath };
 import { unmodelledFieldWarnings } from './unmodelled.ts';
+import type { TopologyContext } from './locality.ts';
 
 export interface IstioResource<S> {
   ref: SourceRef;
@@ -32,6 +33,19 @@ export interface IstioResource<S> {
   namespace: string | undefined;
   apiVersion: string;
   spec: S;
+  /** metadata as written (annotations, creationTimestamp, …). */
+  metadata?: Record<string, unknown>;
+  /** metadata.annotations when it is a map of strings. */
+  annotations?: Record<string, string>;
+  /**
+   * Inputs another registry can fill (src/mesh: a Kubernetes Service and its EndpointSlices):
+   * the Service's `spec.trafficDistribution`, and per endpoint (parallel to spec.endpoints) the
+   * cluster, node and network Istio adds as topology labels.
+   */
+  trafficDistribution?: string;
+  endpointTopology?: TopologyContext[];
+  /** Set on a DestinationRule that stands for several (./destination-rule-merge.ts). */
+  mergeWarnings?: IstioWarning[];
 }
 
 export interface IstioConfig {
@@ -150,11 +164,12 @@ export function readIstioDocument(
       return at({ path, message: issue.message });
     });
   }
-  const doc = parsed.data as { metadata: { name: string; namespace?: string }; spec: unknown };
+  const doc = parsed.data as { metadata: { name: string; namespace?: string; annotations?: unknown }; spec: unknown };
   const ref: SourceRef = { file, document: index, kind: kind as IstioKind, name: doc.metadata.name };
   const semantic = semanticProblems(kind as IstioKind, doc.spec);
   if (semantic.length > 0) return semantic.map(at);
-  const resource = { ref, name: doc.metadata.name, namespace: doc.metadata.namespace, apiVersion, spec: doc.spec };
+  const annotations = stringMapOrUndefined(doc.metadata.annotations);
+  const resource = { ref, name: doc.metadata.name, namespace: doc.metadata.namespace, apiVersion, spec: doc.spec, metadata: doc.metadata as Record<string, unknown>, ...(annotations ? { annotations } : {}) };
   if (kind === 'ServiceEntry') config.serviceEntries.push(resource as IstioResource<ServiceEntrySpec>);
   else if (kind === 'DestinationRule') config.destinationRules.push(resource as IstioResource<DestinationRuleSpec>);
   else config.virtualServices.push(resource as IstioResource<VirtualServiceSpec>);
@@ -167,6 +182,13 @@ export function readIstioDocument(
     }
   }
   return [];
+}
+
+function stringMapOrUndefined(value: unknown): Record<string, string> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
 }
 
 /** Each traffic policy of a DestinationRule with its path (top level, port level, subsets). */

@@ -59,20 +59,51 @@ export function localityMatchesRule(locality: Locality | null, rule: string): bo
   return regionMatch && zoneMatch && subzoneMatch;
 }
 
+/** Istio's default cluster ID (CLUSTER_ID / values.global.multiCluster.clusterName). */
+export const DEFAULT_CLUSTER_ID = 'Kubernetes';
+
+/** Where a proxy or endpoint runs, beyond its locality: the inputs of Istio's AugmentLabels. */
+export interface TopologyContext {
+  network?: string;
+  /** Cluster ID (`topology.istio.io/cluster`, Istio ≥ 1.12). */
+  cluster?: string;
+  /** Kubernetes node name (`kubernetes.io/hostname`, Istio ≥ 1.18); ServiceEntry endpoints have none. */
+  node?: string;
+}
+
 /**
  * Labels augmented with topology labels, as Istio does for proxies and endpoints
- * (labelutil.AugmentLabels): region/zone/subzone when non-empty, and the network unless a
- * network label is already there.
+ * (pilot/pkg/serviceregistry/util/label/label.go AugmentLabels, 1.28.0): region/zone/subzone when
+ * non-empty, the cluster ID, the node name, and the network unless a network label is already there.
+ * The cluster label exists since Istio 1.12 and the hostname since 1.18 (AugmentLabels at those tags).
  */
 export function augmentTopologyLabels(
   labels: Record<string, string> | undefined,
   locality: Locality | null,
   network: string | undefined,
+  context: { cluster?: string; node?: string; istioMinor?: number } = {},
 ): Record<string, string> {
   const out: Record<string, string> = { ...(labels ?? {}) };
   if (locality?.region) out[LABEL_REGION] = locality.region;
   if (locality?.zone) out[LABEL_ZONE] = locality.zone;
   if (locality?.subzone) out[LABEL_SUBZONE] = locality.subzone;
+  const minor = context.istioMinor ?? Infinity;
+  if (context.cluster && minor >= 12) out[LABEL_CLUSTER] = context.cluster;
+  if (context.node && minor >= 18) out[LABEL_HOSTNAME] = context.node;
   if (network && !out[LABEL_NETWORK]) out[LABEL_NETWORK] = network;
   return out;
 }
+
+/**
+ * The locality label of a ServiceEntry endpoint (serviceentry/conversion.go convertEndpoint,
+ * 1.28.0): the `locality` field, else the `istio-locality` label with '.' read as '/' unless it
+ * already holds a '/' (pkg/model/proxy.go GetLocalityLabel). Region/zone labels are not read.
+ */
+export function workloadEntryLocalityLabel(locality: string | undefined, labels: Record<string, string> | undefined): string {
+  if (locality) return locality;
+  const label = labels?.[LABEL_ISTIO_LOCALITY] ?? '';
+  if (label === '') return '';
+  return label.includes('/') ? label : label.replace(/\./g, '/');
+}
+
+export const LABEL_ISTIO_LOCALITY = 'istio-locality';

@@ -14,20 +14,20 @@ import {
   type LocalityLbSettingInput,
   type LocalityMode,
 } from './failover.ts';
-import { augmentTopologyLabels, formatLocality, LABEL_REGION, LABEL_SUBZONE, LABEL_ZONE, parseLocality } from './locality.ts';
+import { augmentTopologyLabels, DEFAULT_CLUSTER_ID, parseLocality, workloadEntryLocalityLabel, type TopologyContext } from './locality.ts';
+import { effectiveTrafficPolicy, portLevelReplacementWarnings } from './traffic-policy.ts';
+import { consolidatedDestinationRule } from './destination-rule-merge.ts';
+import { readTrafficDistribution, trafficDistributionSetting, type TrafficDistribution } from './traffic-distribution.ts';
 import type { IstioConfig, IstioResource } from './load.ts';
 import { formatPath, type IstioWarning, type SourceRef } from './diagnostics.ts';
 import { healthyPanicThreshold, translateOutlierDetection } from './outlier.ts';
 import { translateRetries } from './retry.ts';
 import type {
-  ConnectionPool,
   DestinationRuleSpec,
   HttpRoute,
-  LoadBalancerSettings,
   OutlierDetection,
   ServiceEntrySpec,
   ServicePort,
-  TrafficPolicy,
   VirtualServiceSpec,
   WorkloadEntry,
 } from './schema.ts';
@@ -39,9 +39,13 @@ export const LEAST_REQUEST_CHOICE_COUNT = 2;
 
 export interface ClientProxy {
   locality: Locality;
-  /** Workload labels; topology labels from the locality (and network) are added as Istio does. */
+  /** Workload labels; topology labels from the locality, network, cluster and node are added as Istio does. */
   labels?: Record<string, string>;
   network?: string;
+  /** Cluster ID (default Istio's `Kubernetes`). */
+  cluster?: string;
+  /** Kubernetes node name (`kubernetes.io/hostname`); none by default. */
+  node?: string;
 }
 
 export interface TranslateOptions {
@@ -79,13 +83,20 @@ export interface TranslatedCluster {
   /** How priorities/weights were assigned. */
   localityMode: LocalityMode;
   /** Where the locality setting came from. */
-  localitySettingSource: 'destinationRule' | 'mesh' | 'none';
+  localitySettingSource: 'destinationRule' | 'trafficDistribution' | 'mesh' | 'none';
   /** The locality setting asks for failover (failover/failoverPriority rules or the default). */
   localitySettingEnabled: boolean;
   /** The effective Istio outlierDetection block (undefined: none). */
   outlierDetection: OutlierDetection | undefined;
   /** The effective Istio locality setting (after precedence). */
   localitySetting: LocalityLbSettingInput | null;
+  /** The service's traffic distribution as Istio reads it for this version ('Any' when none). */
+  trafficDistribution: TrafficDistribution;
+  /**
+   * Every endpoint the service has for this port and subset, before `distribute` removes any for
+   * this client: the world's endpoints (a removed endpoint still exists for other clients).
+   */
+  serviceEndpoints: { address: string; locality: Locality; removed: boolean }[];
   warnings: IstioWarning[];
 }
 
@@ -97,7 +108,7 @@ export function translateIstio(config: IstioConfig, client: ClientProxy, options
     for (const host of se.spec.hosts) {
       const ports = se.spec.ports ?? [];
       for (const port of ports) {
-        const dr = findDestinationRule(config, host);
+        const dr = findDestinationRule(config, host, options.istioMinor);
         const subsets: (string | undefined)[] = [undefined, ...(dr?.spec.subsets ?? []).map((s) => s.name)];
         for (const subset of subsets) out.push(translateOne(config, se, host, port, subset, dr, client, options));
       }
@@ -124,112 +135,87 @@ function hostMatches(pattern: string, host: string): boolean {
   return false;
 }
 
-function findDestinationRule(config: IstioConfig, host: string): IstioResource<DestinationRuleSpec> | undefined {
-  const exact = config.destinationRules.find((d) => d.spec.host === host);
-  if (exact) return exact;
+function findDestinationRule(config: IstioConfig, host: string, istioMinor: number): IstioResource<DestinationRuleSpec> | undefined {
+  const rules = config.destinationRules;
+  const exact = rules.filter((d) => d.spec.host === host);
+  if (exact.length > 0) return consolidatedDestinationRule(exact, istioMinor);
   // The most specific wildcard wins, as Istio's host matching does.
-  const wild = config.destinationRules.filter((d) => d.spec.host.startsWith('*') && hostMatches(d.spec.host, host));
-  wild.sort((a, b) => b.spec.host.length - a.spec.host.length);
-  return wild[0];
-}
-
-interface EffectivePolicy {
-  loadBalancer?: LoadBalancerSettings;
-  connectionPool?: ConnectionPool;
-  outlierDetection?: OutlierDetection;
-  /** Path (relative to spec) of the block each field came from, for messages. */
-  from: Record<string, (string | number)[]>;
-}
-
-/** Port-level settings replace whole fields of the top level; a subset's policy replaces those again. */
-function effectivePolicy(dr: DestinationRuleSpec | undefined, port: number, subset: string | undefined): EffectivePolicy {
-  const eff: EffectivePolicy = { from: {} };
-  const apply = (p: TrafficPolicy | undefined, path: (string | number)[]): void => {
-    if (!p) return;
-    for (const f of ['loadBalancer', 'connectionPool', 'outlierDetection'] as const) {
-      if (p[f] !== undefined) {
-        (eff as unknown as Record<string, unknown>)[f] = p[f];
-        eff.from[f] = [...path, f];
-      }
-    }
-    p.portLevelSettings?.forEach((pl, i) => {
-      if (pl.port.number !== port) return;
-      for (const f of ['loadBalancer', 'connectionPool', 'outlierDetection'] as const) {
-        if (pl[f] !== undefined) {
-          (eff as unknown as Record<string, unknown>)[f] = pl[f];
-          eff.from[f] = [...path, 'portLevelSettings', i, f];
-        }
-      }
-    });
-  };
-  apply(dr?.trafficPolicy, ['trafficPolicy']);
-  if (subset !== undefined && dr) {
-    const i = dr.subsets!.findIndex((s) => s.name === subset);
-    apply(dr.subsets![i].trafficPolicy, ['subsets', i, 'trafficPolicy']);
-  }
-  return eff;
-}
-
-/** Endpoint locality: the `locality` field, else the locality labels (LB spec §11.8). */
-function endpointLocality(ep: WorkloadEntry): Locality {
-  if (ep.locality) return parseLocality(ep.locality);
-  const labels = ep.labels ?? {};
-  if (labels['topology.istio.io/locality']) return parseLocality(labels['topology.istio.io/locality']);
-  if (labels['istio-locality']) return parseLocality(labels['istio-locality'].replace(/\./g, '/'));
-  return { region: labels[LABEL_REGION] ?? '', zone: labels[LABEL_ZONE] ?? '', subzone: labels[LABEL_SUBZONE] ?? '' };
+  const wild = rules.filter((d) => d.spec.host.startsWith('*') && hostMatches(d.spec.host, host));
+  if (wild.length === 0) return undefined;
+  const best = wild.reduce((a, b) => (b.spec.host.length > a.spec.host.length ? b : a)).spec.host;
+  return consolidatedDestinationRule(wild.filter((d) => d.spec.host === best), istioMinor);
 }
 
 interface BuiltEndpoint {
   address: string;
   port: number;
+  /** The raw locality label (Istio groups endpoints by this string). */
+  localityLabel: string;
   locality: Locality;
   labels: Record<string, string>;
   weight: number;
 }
 
-function buildEndpoints(se: ServiceEntrySpec, host: string, port: ServicePort, subsetLabels: Record<string, string> | undefined): BuiltEndpoint[] {
+function buildEndpoints(
+  se: IstioResource<ServiceEntrySpec>,
+  host: string,
+  port: ServicePort,
+  subsetLabels: Record<string, string> | undefined,
+  istioMinor: number,
+): BuiltEndpoint[] {
+  const spec = se.spec;
   const targetPort = port.targetPort ?? port.number;
-  const entries: WorkloadEntry[] =
-    se.endpoints && se.endpoints.length > 0
-      ? se.endpoints
-      : se.resolution === 'DNS' || se.resolution === 'DNS_ROUND_ROBIN'
-        ? [{ address: host }]
-        : [];
+  const listed = spec.endpoints && spec.endpoints.length > 0;
+  const entries: WorkloadEntry[] = listed ? spec.endpoints! : spec.resolution === 'DNS' || spec.resolution === 'DNS_ROUND_ROBIN' ? [{ address: host }] : [];
   const out: BuiltEndpoint[] = [];
-  for (const ep of entries) {
-    const labels = ep.labels ?? {};
-    if (subsetLabels && !Object.entries(subsetLabels).every(([k, v]) => labels[k] === v)) continue;
-    const locality = endpointLocality(ep);
+  entries.forEach((ep, i) => {
+    const rawLabels = ep.labels ?? {};
+    if (subsetLabels && !Object.entries(subsetLabels).every(([k, v]) => rawLabels[k] === v)) return;
+    const localityLabel = workloadEntryLocalityLabel(ep.locality, rawLabels);
+    const locality = parseLocality(localityLabel);
+    const topology: TopologyContext = (listed ? se.endpointTopology?.[i] : undefined) ?? {};
     out.push({
       address: ep.address ?? host,
       port: (port.name !== undefined ? ep.ports?.[port.name] : undefined) ?? targetPort,
+      localityLabel,
       locality,
-      labels: augmentTopologyLabels(labels, locality, ep.network),
+      labels: augmentTopologyLabels(rawLabels, locality, topology.network ?? ep.network, {
+        cluster: topology.cluster ?? DEFAULT_CLUSTER_ID,
+        node: topology.node,
+        istioMinor,
+      }),
       weight: ep.weight && ep.weight > 0 ? ep.weight : 1,
     });
-  }
+  });
   return out;
 }
 
-/** Istio groups endpoints by locality label, groups ordered by the sorted label string. */
+/**
+ * Istio groups endpoints by their raw locality label and orders the groups by that string
+ * (pilot/pkg/xds/endpoints/endpoint_builder.go, `sort.Strings(locs)`, 1.28.0).
+ */
 function groupByLocality(endpoints: BuiltEndpoint[]): { groups: LocalityLbEndpoints[]; byId: Map<string, BuiltEndpoint> } {
-  const byKey = new Map<string, BuiltEndpoint[]>();
+  const byKey = new Map<string, number[]>();
   const byId = new Map<string, BuiltEndpoint>();
   endpoints.forEach((e, i) => {
-    const key = formatLocality(e.locality);
-    let list = byKey.get(key);
-    if (!list) byKey.set(key, (list = []));
-    list.push(e);
+    let list = byKey.get(e.localityLabel);
+    if (!list) byKey.set(e.localityLabel, (list = []));
+    list.push(i);
     byId.set(String(i), e);
   });
-  const ids = new Map<BuiltEndpoint, string>();
-  endpoints.forEach((e, i) => ids.set(e, String(i)));
-  const groups = [...byKey.keys()].sort().map((key) => {
-    const eps = byKey.get(key)!;
-    const lbEndpoints: IstioLbEndpoint[] = eps.map((e) => ({ id: ids.get(e)!, labels: e.labels, weight: e.weight }));
-    return { locality: eps[0].locality, endpoints: lbEndpoints, weight: eps.reduce((s, e) => s + e.weight, 0), priority: 0 };
+  const keys = [...byKey.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const groups = keys.map((key) => {
+    const ids = byKey.get(key)!;
+    const lbEndpoints: IstioLbEndpoint[] = ids.map((i) => ({ id: String(i), labels: endpoints[i].labels, weight: endpoints[i].weight }));
+    return { locality: parseLocality(key), endpoints: lbEndpoints, weight: lbEndpoints.reduce((s, e) => s + e.weight, 0), priority: 0 };
   });
   return { groups, byId };
+}
+
+/** A VirtualService applies to sidecars when it names no gateways or names `mesh` (VirtualService.gateways). */
+function appliesToSidecars(vs: VirtualServiceSpec): boolean {
+  const gateways = vs.gateways as unknown;
+  return !Array.isArray(gateways) || gateways.length === 0 || gateways.includes('mesh');
 }
 
 function findRoute(
@@ -239,6 +225,7 @@ function findRoute(
   subset: string | undefined,
 ): { vs: IstioResource<VirtualServiceSpec>; route: HttpRoute; index: number } | undefined {
   for (const vs of config.virtualServices) {
+    if (!appliesToSidecars(vs.spec)) continue;
     if (!(vs.spec.hosts ?? []).some((h) => hostMatches(h, host))) continue;
     const http = vs.spec.http ?? [];
     for (let i = 0; i < http.length; i++) {
@@ -266,9 +253,11 @@ function translateOne(
   const warnings: IstioWarning[] = [];
   const resolution = se.spec.resolution ?? 'NONE';
   const protocol = (port.protocol ?? '').toUpperCase();
-  const eff = effectivePolicy(dr?.spec, port.number, subset);
+  const eff = effectiveTrafficPolicy(dr?.spec, port.number, subset, minor);
   const drRef = dr?.ref;
   const subsetSpec = subset !== undefined ? dr!.spec.subsets!.find((s) => s.name === subset) : undefined;
+  if (dr?.mergeWarnings) warnings.push(...dr.mergeWarnings);
+  warnings.push(...portLevelReplacementWarnings(dr?.spec, drRef, port.number, subset));
 
   if (resolution === 'NONE') {
     warnings.push(refWarn(se.ref, 'passthrough-resolution', `resolution NONE makes a passthrough (ORIGINAL_DST) cluster: Envoy sends each request to the address the client asked for, with no endpoint list, priorities or load balancing; failsim models the listed endpoints as an EDS cluster`, ['resolution']));
@@ -278,69 +267,95 @@ function translateOne(
   }
 
   // ---- endpoints and priorities
-  const built = buildEndpoints(se.spec, host, port, subsetSpec?.labels);
+  const built = buildEndpoints(se, host, port, subsetSpec?.labels, minor);
+  if (built.length === 0) {
+    const why =
+      (se.spec.endpoints?.length ?? 0) === 0
+        ? `the ServiceEntry lists no endpoints${resolution === 'STATIC' ? ' (resolution STATIC)' : ''}: Envoy gets an empty cluster and every request fails with 503 "no healthy upstream"`
+        : `no endpoint has the labels of subset ${subset}: the cluster is empty and every request to it fails with 503 "no healthy upstream"`;
+    warnings.push(refWarn(se.ref, 'empty-cluster', why, ['endpoints']));
+  }
   const { groups, byId } = groupByLocality(built);
   const lb = eff.loadBalancer;
   const hasOD = eff.outlierDetection !== undefined;
-  const proxyLabels = augmentTopologyLabels(client.labels, client.locality, client.network);
+  const proxyLabels = augmentTopologyLabels(client.labels, client.locality, client.network, {
+    cluster: client.cluster ?? DEFAULT_CLUSTER_ID,
+    node: client.node,
+    istioMinor: minor,
+  });
   const fpOptions = { keyValueOverrides: minor >= 18, networkFirst: options.networkFirstFailoverPriority ?? false };
 
+  // ---- which locality setting applies (loadbalancer.go GetLocalityLbSetting): DR, else the
+  // service's traffic distribution (forcing failover), else the mesh-wide setting.
+  const td = readTrafficDistribution({ specValue: se.trafficDistribution, annotations: se.annotations }, minor);
+  if (td.ignored) warnings.push(refWarn(se.ref, 'traffic-distribution-ignored', td.ignored));
   let localitySetting: LocalityLbSettingInput | null;
   let localitySettingSource: TranslatedCluster['localitySettingSource'];
+  let forceFailover = false;
   const drLocality = lb?.localityLbSetting;
+  const tdSetting = trafficDistributionSetting(td.distribution);
   if (drLocality) {
     localitySetting = drLocality.enabled === false ? null : drLocality;
     localitySettingSource = 'destinationRule';
+    if (tdSetting) warnings.push(refWarn(drRef!, 'traffic-distribution-overridden', `the DestinationRule's localityLbSetting takes precedence over the service's traffic distribution ${td.distribution}`, [...(eff.from.loadBalancer ?? []), 'localityLbSetting']));
+  } else if (tdSetting) {
+    localitySetting = tdSetting;
+    localitySettingSource = 'trafficDistribution';
+    forceFailover = true;
   } else {
     const mesh = options.meshLocalityLbSetting === undefined ? { enabled: true } : options.meshLocalityLbSetting;
     localitySetting = mesh && mesh.enabled !== false ? mesh : null;
     localitySettingSource = mesh ? 'mesh' : 'none';
   }
+  const enableFailover = hasOD || forceFailover;
 
   let result: { groups: LocalityLbEndpoints[]; mode: LocalityMode; removed?: boolean[] };
   const zoneAware = lb?.zoneAwareLbSetting;
   if (zoneAware && !options.zoneAwareLbSetting) {
-    warnings.push(refWarn(drRef!, 'version-ignored-field', `zoneAwareLbSetting exists only on Istio master (after 1.30); ignored for Istio 1.${minor}`, [...eff.from.loadBalancer, 'zoneAwareLbSetting']));
+    warnings.push(refWarn(drRef!, 'version-ignored-field', `zoneAwareLbSetting exists only on Istio master (after 1.30); ignored for Istio 1.${minor}`, [...(eff.from.loadBalancer ?? []), 'zoneAwareLbSetting']));
   }
   if (zoneAware && options.zoneAwareLbSetting && zoneAware.enabled !== false) {
     result = applyZoneAwareLoadBalancer(groups, client.locality, proxyLabels, zoneAware, fpOptions);
-    warnings.push(refWarn(drRef!, 'zone-aware-partial', 'zoneAwareLbSetting: failsim assigns the region-bucket priorities; Envoy zone-aware routing inside a priority needs a local cluster and is not applied by this translation', [...eff.from.loadBalancer, 'zoneAwareLbSetting']));
+    warnings.push(refWarn(drRef!, 'zone-aware-partial', 'zoneAwareLbSetting: failsim assigns the region-bucket priorities; Envoy zone-aware routing inside a priority needs a local cluster and is not applied by this translation', [...(eff.from.loadBalancer ?? []), 'zoneAwareLbSetting']));
   } else {
+    // Istio 1.12–1.29 builds DNS (STRICT_DNS) cluster endpoints in the cluster builder and passes
+    // no endpoint labels to the priority code ("TODO: enable failoverPriority for `STRICT_DNS`",
+    // cluster_traffic_policy.go applyLocalityLoadBalancer, 1.28.0): applyFailoverPriorities returns
+    // early and every endpoint stays at priority 0; a `failover` list still applies on top.
     const isDns = resolution === 'DNS' || resolution === 'DNS_ROUND_ROBIN';
-    const fpSupported = minor >= 12 && !(isDns && minor < 30);
-    if (localitySetting?.failoverPriority?.length && !fpSupported && drRef) {
+    const fpSupported = minor >= 12;
+    const labelsReachPriorities = !(isDns && minor < 30);
+    if (localitySetting?.failoverPriority?.length && enableFailover && !(fpSupported && labelsReachPriorities) && localitySettingSource === 'destinationRule') {
       warnings.push(
-        refWarn(drRef, 'version-ignored-field', minor < 12 ? `failoverPriority exists only since Istio 1.12; ignored` : `Istio 1.${minor} does not apply failoverPriority to DNS (STRICT_DNS) clusters (since 1.30)`, [...(eff.from.loadBalancer ?? []), 'localityLbSetting', 'failoverPriority']),
+        refWarn(drRef!, 'version-ignored-field', !fpSupported ? `failoverPriority exists only since Istio 1.12; ignored` : `Istio 1.${minor} passes no endpoint labels to failoverPriority for DNS (STRICT_DNS) clusters: every endpoint keeps priority 0${(localitySetting.failover?.length ?? 0) > 0 && minor >= 20 ? ' before the failover rules apply' : ''} (fixed after 1.29)`, [...(eff.from.loadBalancer ?? []), 'localityLbSetting', 'failoverPriority']),
       );
     }
-    result = applyLocalityLoadBalancer(groups, client.locality, proxyLabels, localitySetting, hasOD, {
+    if (forceFailover && isDns && minor < 30) {
+      warnings.push(refWarn(se.ref, 'traffic-distribution-dns', `traffic distribution ${td.distribution} on a DNS ServiceEntry: Istio 1.${minor} passes no endpoint labels to the priority code for DNS clusters, so every endpoint stays at priority 0`, ['resolution']));
+    }
+    result = applyLocalityLoadBalancer(groups, client.locality, proxyLabels, localitySetting, enableFailover, {
       ...fpOptions,
       composeFailoverWithPriority: minor >= 20,
       failoverPrioritySupported: fpSupported,
+      endpointLabelsAvailable: labelsReachPriorities,
     });
   }
 
   const endpoints: ClusterEndpoint[] = [];
   const localityWeights: Record<string, number> = {};
+  const kept = new Set<string>();
   result.groups.forEach((g) => {
     const loc = g.locality ?? { region: '', zone: '', subzone: '' };
     if (g.endpoints.length > 0 && g.weight !== null) localityWeights[`${g.priority}|${localityKey(loc)}`] = g.weight;
     for (const ep of g.endpoints) {
       const b = byId.get(ep.id)!;
+      kept.add(ep.id);
       endpoints.push({ address: b.address, port: b.port, locality: b.locality, priority: g.priority, weight: b.weight, labels: b.labels });
     }
   });
+  const serviceEndpoints = built.map((b, i) => ({ address: b.address, locality: b.locality, removed: !kept.has(String(i)) }));
 
-  // ---- locality_weighted_lb_config (LB spec §11.6)
-  let localityWeighted: boolean;
-  if (minor <= 23) localityWeighted = localitySetting !== null;
-  else {
-    const failoverRules = (localitySetting?.failover?.length ?? 0) > 0 || (localitySetting?.failoverPriority?.length ?? 0) > 0;
-    localityWeighted =
-      (options.enableLocalityWeightedLbConfig ?? false) ||
-      (localitySetting !== null && hasOD && failoverRules) ||
-      (localitySetting?.distribute?.length ?? 0) > 0;
-  }
+  const localityWeighted = localityWeightedLbConfig(minor, localitySetting, hasOD, enableFailover, options.enableLocalityWeightedLbConfig ?? false);
 
   // ---- LB policy
   const defaultPolicy: LbPolicy = minor >= 14 ? 'LEAST_REQUEST' : 'ROUND_ROBIN';
@@ -357,7 +372,7 @@ function translateOne(
       lbPolicy = 'RANDOM';
       break;
     case 'PASSTHROUGH':
-      warnings.push(refWarn(drRef!, 'passthrough-lb', `loadBalancer.simple PASSTHROUGH makes an ORIGINAL_DST cluster (no load balancing); failsim uses ${defaultPolicy} instead`, [...eff.from.loadBalancer, 'simple']));
+      warnings.push(refWarn(drRef!, 'passthrough-lb', `loadBalancer.simple PASSTHROUGH makes an ORIGINAL_DST cluster (no load balancing); failsim uses ${defaultPolicy} instead`, [...(eff.from.loadBalancer ?? []), 'simple']));
       break;
     default:
       break;
@@ -385,13 +400,13 @@ function translateOne(
   if (eff.outlierDetection) {
     const t = translateOutlierDetection(eff.outlierDetection, minor);
     outlier = t.outlier_detection;
-    for (const ig of t.ignored) warnings.push(refWarn(drRef!, 'version-ignored-field', `${ig.field}: ${ig.why} (Istio 1.${minor})`, [...eff.from.outlierDetection, ig.field]));
+    for (const ig of t.ignored) warnings.push(refWarn(drRef!, 'version-ignored-field', `${ig.field}: ${ig.why} (Istio 1.${minor})`, [...(eff.from.outlierDetection ?? []), ig.field]));
   }
   const panic = healthyPanicThreshold({
     istioMinor: minor,
     hasOutlierDetection: hasOD,
     minHealthPercent: eff.outlierDetection?.minHealthPercent,
-    forcesUnhealthyEndpoints: options.sendUnhealthyEndpoints ?? false,
+    forcesUnhealthyEndpoints: (options.sendUnhealthyEndpoints ?? false) || td.distribution !== 'Any',
     autoSendUnhealthyEndpoints: options.autoSendUnhealthyEndpoints ?? false,
   });
 
@@ -453,6 +468,34 @@ function translateOne(
     localitySettingEnabled: localitySetting !== null,
     outlierDetection: eff.outlierDetection,
     localitySetting,
+    trafficDistribution: td.distribution,
+    serviceEndpoints,
     warnings,
   };
+}
+
+/**
+ * Whether Istio sets `common_lb_config.locality_weighted_lb_config`, release by release:
+ * 1.1–1.5 whenever the cluster has outlier detection (cluster.go applyLoadBalancer, 1.1.0 and
+ * 1.5.0); 1.6–1.8 with outlier detection and a locality setting (1.6.0, 1.8.0); 1.9–1.11 when the
+ * setting has distribute or failover rules (1.9.0, 1.11.0); 1.12–1.23 whenever a locality setting
+ * applies (1.12.0, cluster_traffic_policy.go 1.23.0); since 1.24 with
+ * ENABLE_LOCALITY_WEIGHTED_LB_CONFIG, failover rules with failover enabled, or distribute
+ * (cluster_traffic_policy.go applyLocalityLoadBalancer, 1.24.0 and 1.28.0).
+ */
+export function localityWeightedLbConfig(
+  istioMinor: number,
+  setting: LocalityLbSettingInput | null,
+  hasOutlierDetection: boolean,
+  enableFailover: boolean,
+  enableLocalityWeightedLbConfigFlag: boolean,
+): boolean {
+  const distribute = (setting?.distribute?.length ?? 0) > 0;
+  const failover = (setting?.failover?.length ?? 0) > 0;
+  const failoverPriority = (setting?.failoverPriority?.length ?? 0) > 0;
+  if (istioMinor <= 5) return hasOutlierDetection;
+  if (istioMinor <= 8) return hasOutlierDetection && setting !== null;
+  if (istioMinor <= 11) return distribute || failover;
+  if (istioMinor <= 23) return setting !== null;
+  return enableLocalityWeightedLbConfigFlag || (setting !== null && enableFailover && (failover || failoverPriority)) || distribute;
 }

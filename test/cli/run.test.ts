@@ -92,18 +92,13 @@ describe('failsim run: the seed example', () => {
     expect(cluster.lb_policy).toBe('ROUND_ROBIN');
     expect(s.attempts.byPriority).toEqual({ '0': s.attempts.total });
     expect(s.attempts.failed).toBe(0);
-    // Locality-weighted LB: each sidecar picks a locality by weighted round robin (EDF), then a host
-    // round robin within it. Each locality holds one endpoint, so endpoint e's share is
-    // w(locality of e) / Σw, and a weighted round robin never strays more than one pick from its
-    // exact proportion: per sidecar |picks − share × picks| ≤ 1, summed over the replicas.
-    expect(cluster.locality_weighted_lb_config).toBe(true);
-    const weights = cluster.locality_weights as Record<string, number>;
-    const totalWeight = sum(weights);
+    // Istio 1.9–1.11 set locality_weighted_lb_config only when the locality setting has distribute
+    // or failover rules (pilot/pkg/networking/core/v1alpha3/cluster.go applyLoadBalancer, 1.10.0);
+    // the mesh default {enabled: true} has neither, so Envoy round-robins over the hosts: each of the
+    // two endpoints gets half of every sidecar's picks, within one pick per sidecar.
+    expect(cluster.locality_weighted_lb_config).toBe(false);
     for (const ep of cluster.endpoints) {
-      const key = `${ep.priority}|${ep.locality.region}/${ep.locality.zone}/${ep.locality.subzone}`;
-      const share = weights[key] / totalWeight;
-      expect(share).toBeGreaterThan(0.3);
-      expect(Math.abs(s.attempts.byEndpoint[ep.address] - share * s.attempts.total)).toBeLessThanOrEqual(cfg.replicas);
+      expect(Math.abs(s.attempts.byEndpoint[ep.address] - s.attempts.total / 2)).toBeLessThanOrEqual(cfg.replicas);
     }
   });
 
