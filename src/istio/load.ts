@@ -25,6 +25,8 @@ import {
 import { IstioConfigError, formatPath, type IstioWarning, type SourceRef } from './diagnostics.ts';
 export { formatPath };
 import { unmodelledFieldWarnings } from './unmodelled.ts';
+import { SUPPORTED_RETRY_ON, validateIstioSpec } from './validation.ts';
+import { trafficPolicies } from './traffic-policy.ts';
 import type { TopologyContext } from './locality.ts';
 
 export interface IstioResource<S> {
@@ -56,25 +58,7 @@ export interface IstioConfig {
   warnings: IstioWarning[];
 }
 
-/** Envoy/Istio retry_on values Istio accepts (pkg/config/validation supportedRetryOnPolicies). */
-export const SUPPORTED_RETRY_ON = new Set([
-  '5xx',
-  'gateway-error',
-  'reset',
-  'reset-before-request',
-  'connect-failure',
-  'retriable-4xx',
-  'refused-stream',
-  'retriable-status-codes',
-  'retriable-headers',
-  'envoy-ratelimited',
-  'http3-post-connect-failure',
-  'cancelled',
-  'deadline-exceeded',
-  'internal',
-  'resource-exhausted',
-  'unavailable',
-]);
+export { SUPPORTED_RETRY_ON };
 
 type Problem = { path: (string | number)[]; message: string };
 
@@ -166,8 +150,8 @@ export function readIstioDocument(
   }
   const doc = parsed.data as { metadata: { name: string; namespace?: string; annotations?: unknown }; spec: unknown };
   const ref: SourceRef = { file, document: index, kind: kind as IstioKind, name: doc.metadata.name };
-  const semantic = semanticProblems(kind as IstioKind, doc.spec);
-  if (semantic.length > 0) return semantic.map(at);
+  const validation = validateIstioSpec(kind as IstioKind, doc.spec);
+  if (validation.errors.length > 0) return validation.errors.map(at);
   const annotations = stringMapOrUndefined(doc.metadata.annotations);
   const resource = { ref, name: doc.metadata.name, namespace: doc.metadata.namespace, apiVersion, spec: doc.spec, metadata: doc.metadata as Record<string, unknown>, ...(annotations ? { annotations } : {}) };
   if (kind === 'ServiceEntry') config.serviceEntries.push(resource as IstioResource<ServiceEntrySpec>);
@@ -175,6 +159,10 @@ export function readIstioDocument(
   else config.virtualServices.push(resource as IstioResource<VirtualServiceSpec>);
   for (const w of unmodelledFieldWarnings(kind as IstioKind, doc.spec)) {
     config.warnings.push({ ...w, file, document: index, resource: label, line: lineOf(['spec', ...(w.pathParts ?? [])]) });
+  }
+  for (const w of validation.warnings) {
+    const pathParts = w.path.slice(1);
+    config.warnings.push({ code: 'istio-validation-warning', message: `Istio's validation warns: ${w.message}`, path: formatPath(w.path), pathParts, file, document: index, resource: label, line: lineOf(w.path) });
   }
   if (kind === 'DestinationRule') {
     for (const w of deprecatedWarnings(doc.spec as DestinationRuleSpec)) {
@@ -191,98 +179,7 @@ function stringMapOrUndefined(value: unknown): Record<string, string> | undefine
   return out;
 }
 
-/** Each traffic policy of a DestinationRule with its path (top level, port level, subsets). */
-export function trafficPolicies(spec: DestinationRuleSpec): { path: (string | number)[]; policy: TrafficPolicy }[] {
-  const out: { path: (string | number)[]; policy: TrafficPolicy }[] = [];
-  const add = (path: (string | number)[], policy: TrafficPolicy | undefined): void => {
-    if (!policy) return;
-    out.push({ path, policy });
-    policy.portLevelSettings?.forEach((p, i) => out.push({ path: [...path, 'portLevelSettings', i], policy: p as TrafficPolicy }));
-  };
-  add(['trafficPolicy'], spec.trafficPolicy);
-  spec.subsets?.forEach((s, i) => add(['subsets', i, 'trafficPolicy'], s.trafficPolicy));
-  return out;
-}
-
-/** Istio's own validation beyond field types (pkg/config/validation). Paths are from the document root. */
-function semanticProblems(kind: IstioKind, spec: unknown): Problem[] {
-  const problems: Problem[] = [];
-  if (kind === 'DestinationRule') {
-    const dr = spec as DestinationRuleSpec;
-    for (const { path, policy } of trafficPolicies(dr)) {
-      const base = ['spec', ...path];
-      const isPortLevel = path[path.length - 2] === 'portLevelSettings';
-      const keys = Object.keys(policy).filter((k) => (isPortLevel ? k !== 'port' : true));
-      if (keys.length === 0) problems.push({ path: base, message: 'traffic policy must have at least one field' });
-      const od = policy.outlierDetection;
-      if (od) problems.push(...outlierProblems(od, [...base, 'outlierDetection']));
-      const lb = policy.loadBalancer?.localityLbSetting;
-      if (lb) problems.push(...localityProblems(lb, [...base, 'loadBalancer', 'localityLbSetting']));
-      if (policy.loadBalancer?.simple && policy.loadBalancer.consistentHash) {
-        problems.push({ path: [...base, 'loadBalancer'], message: 'simple and consistentHash cannot both be set' });
-      }
-    }
-    const names = new Set<string>();
-    dr.subsets?.forEach((s, i) => {
-      if (names.has(s.name)) problems.push({ path: ['spec', 'subsets', i, 'name'], message: `duplicate subset name "${s.name}"` });
-      names.add(s.name);
-    });
-  } else if (kind === 'VirtualService') {
-    const vs = spec as VirtualServiceSpec;
-    vs.http?.forEach((route, i) => {
-      const r = route.retries;
-      if (!r) return;
-      const base = ['spec', 'http', i, 'retries'];
-      if (r.attempts !== undefined && r.attempts < 0) problems.push({ path: [...base, 'attempts'], message: 'attempts cannot be negative' });
-      if (r.retryOn !== undefined) {
-        for (const raw of r.retryOn.split(',')) {
-          const cond = raw.trim();
-          if (cond === '' || /^\d+$/.test(cond)) continue;
-          if (!SUPPORTED_RETRY_ON.has(cond)) {
-            problems.push({ path: [...base, 'retryOn'], message: `"${cond}" is not a valid retryOn condition (expected an HTTP status code or one of ${[...SUPPORTED_RETRY_ON].join(', ')})` });
-          }
-        }
-      }
-    });
-  }
-  return problems;
-}
-
-function outlierProblems(od: OutlierDetection, base: (string | number)[]): Problem[] {
-  const out: Problem[] = [];
-  if (od.consecutiveErrors !== undefined && od.consecutiveErrors < 0) {
-    out.push({ path: [...base, 'consecutiveErrors'], message: 'outlier detection consecutive errors cannot be negative' });
-  }
-  if (!od.splitExternalLocalOriginErrors && (od.consecutiveLocalOriginFailures ?? 0) > 0) {
-    out.push({
-      path: [...base, 'consecutiveLocalOriginFailures'],
-      message: 'consecutive local origin failures is specified, but splitExternalLocalOriginErrors is not true',
-    });
-  }
-  return out;
-}
-
-function localityProblems(lb: LocalityLbSetting, base: (string | number)[]): Problem[] {
-  const out: Problem[] = [];
-  if ((lb.distribute?.length ?? 0) > 0 && (lb.failover?.length ?? 0) > 0) {
-    out.push({ path: base, message: "can not simultaneously specify 'distribute' and 'failover'" });
-  }
-  lb.distribute?.forEach((d, i) => {
-    let total = 0;
-    for (const [loc, w] of Object.entries(d.to)) {
-      if (w <= 0 || w > 100) out.push({ path: [...base, 'distribute', i, 'to', loc], message: 'locality weight must be in range [1, 100]' });
-      total += w;
-    }
-    if (total !== 100) out.push({ path: [...base, 'distribute', i, 'to'], message: `total locality weight ${total} != 100` });
-  });
-  lb.failover?.forEach((f, i) => {
-    const p = [...base, 'failover', i];
-    if (f.from === f.to) out.push({ path: p, message: 'locality lb failover settings must specify different regions' });
-    else if (f.from.includes('/') || f.to.includes('/')) out.push({ path: p, message: 'locality lb failover only specifies regions (no "/")' });
-    else if (f.from.includes('*') || f.to.includes('*')) out.push({ path: p, message: "locality lb failover region should not contain '*' wildcard" });
-  });
-  return out;
-}
+export { trafficPolicies };
 
 function deprecatedWarnings(dr: DestinationRuleSpec): Omit<IstioWarning, 'file' | 'document' | 'resource'>[] {
   const out: Omit<IstioWarning, 'file' | 'document' | 'resource'>[] = [];

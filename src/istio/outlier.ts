@@ -50,8 +50,9 @@ export function translateOutlierDetection(od: OutlierDetection, istioMinor: numb
   if (od.baseEjectionTime !== undefined) out.base_ejection_time_ms = parseDurationMs(od.baseEjectionTime)!;
   if (od.maxEjectionPercent !== undefined && od.maxEjectionPercent > 0) out.max_ejection_percent = od.maxEjectionPercent;
   if (od.splitExternalLocalOriginErrors !== undefined || od.consecutiveLocalOriginFailures !== undefined) {
-    if (istioMinor < 12) {
-      ignored.push({ field: 'splitExternalLocalOriginErrors', why: 'local-origin splitting exists only since Istio 1.12' });
+    // Read since 1.11.0 (v1alpha3/cluster.go applyOutlierDetection); absent at 1.10.0.
+    if (istioMinor < 11) {
+      ignored.push({ field: 'splitExternalLocalOriginErrors', why: 'local-origin splitting exists only since Istio 1.11' });
     } else if (od.splitExternalLocalOriginErrors) {
       out.split_external_local_origin_errors = true;
       out.enforcing_local_origin_success_rate = 0;

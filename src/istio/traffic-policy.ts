@@ -107,3 +107,16 @@ export function portLevelReplacementWarnings(
   });
   return out;
 }
+
+/** Each traffic policy of a DestinationRule with its path (top level, port level, subsets). */
+export function trafficPolicies(spec: DestinationRuleSpec): { path: (string | number)[]; policy: TrafficPolicy }[] {
+  const out: { path: (string | number)[]; policy: TrafficPolicy }[] = [];
+  const add = (path: (string | number)[], policy: TrafficPolicy | undefined): void => {
+    if (!policy) return;
+    out.push({ path, policy });
+    policy.portLevelSettings?.forEach((p, i) => out.push({ path: [...path, 'portLevelSettings', i], policy: p as TrafficPolicy }));
+  };
+  add(['trafficPolicy'], spec.trafficPolicy);
+  spec.subsets?.forEach((s, i) => add(['subsets', i, 'trafficPolicy'], s.trafficPolicy));
+  return out;
+}

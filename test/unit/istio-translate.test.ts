@@ -172,7 +172,7 @@ ${trafficPolicy}`;
     expect(() =>
       parseIstioYaml(se + dr('    loadBalancer:\n      localityLbSetting:\n        distribute: [{from: r1, to: {r1: 100}}]\n        failover: [{from: r1, to: r2}]\n'), 'istio.yaml'),
     ).toThrow(/can not simultaneously specify/);
-    expect(() => parseIstioYaml(se + dr('    outlierDetection: {consecutiveLocalOriginFailures: 2}\n'), 'istio.yaml')).toThrow(/splitExternalLocalOriginErrors/);
+    expect(() => parseIstioYaml(se + dr('    outlierDetection: {consecutiveLocalOriginFailures: 2}\n'), 'istio.yaml')).toThrow(/split external local origin errors is set to false/);
   });
 });
 
