@@ -137,6 +137,7 @@ export function readIstioDocument(
   }
   const schema =
     kind === 'ServiceEntry' ? ServiceEntryDocSchema : kind === 'DestinationRule' ? DestinationRuleDocSchema : VirtualServiceDocSchema;
+  if (obj.spec === undefined || obj.spec === null) return [at({ path: ['spec'], message: 'spec is required' })];
   const parsed = (schema as z.ZodTypeAny).safeParse(obj);
   if (!parsed.success) {
     return parsed.error.issues.map((issue: z.core.$ZodIssue) => {

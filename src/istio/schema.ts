@@ -22,7 +22,7 @@ export const DURATION_MESSAGE = 'expected a duration like 250ms, 15s, 1m, 1h';
  * ValidateDuration (≥ 1ms, whole milliseconds); 0 allows `0s`.
  */
 function duration(minMs: 0 | 1) {
-  return z.string({ error: DURATION_MESSAGE }).superRefine((text, ctx) => {
+  return z.string({ error: (iss) => (iss.input === undefined ? 'duration is required' : DURATION_MESSAGE) }).superRefine((text, ctx) => {
     const ms = parseDurationMs(text);
     if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: `${DURATION_MESSAGE} (got ${JSON.stringify(text)})` });
@@ -44,7 +44,11 @@ const int32 = z.number({ error: INT32_MESSAGE }).int({ error: INT32_MESSAGE }).m
 const PERCENT_MESSAGE = 'expected an integer percentage in 0..100';
 const percent = z.number({ error: PERCENT_MESSAGE }).int({ error: PERCENT_MESSAGE }).min(0, { error: PERCENT_MESSAGE }).max(100, { error: PERCENT_MESSAGE });
 const PORT_MESSAGE = 'expected a port number in 1..65535';
-const portNumber = z.number({ error: PORT_MESSAGE }).int({ error: PORT_MESSAGE }).min(1, { error: PORT_MESSAGE }).max(65535, { error: PORT_MESSAGE });
+/** agent.ValidatePort's message ("port number %d must be in the range 1..65535"). */
+const portNumber = z
+  .number({ error: PORT_MESSAGE })
+  .int({ error: PORT_MESSAGE })
+  .refine((n) => n >= 1 && n <= 65535, { error: (iss) => `port number ${String(iss.input)} must be in the range 1..65535` });
 const str = (what = 'a string') => z.string({ error: `expected ${what}` });
 const bool = z.boolean({ error: 'expected true or false' });
 const stringMap = z.record(z.string(), z.string({ error: 'expected a string value' }), { error: 'expected a map of strings' });
@@ -75,7 +79,9 @@ export const WorkloadEntrySchema = z.strictObject({
 });
 
 export const ServiceEntrySpecSchema = z.strictObject({
-  hosts: z.array(str('a host name'), { error: 'expected a list of host names' }).min(1, { error: 'at least one host is required' }),
+  hosts: z
+    .array(str('a host name'), { error: (iss) => (iss.input === undefined ? 'hosts is required' : 'expected a list of host names') })
+    .min(1, { error: 'service entry must have at least one host' }),
   addresses: unmodelled.optional(),
   ports: z.array(PortSchema, { error: 'expected a list of ports' }).optional(),
   location: oneOf(['MESH_EXTERNAL', 'MESH_INTERNAL']).optional(),
@@ -110,8 +116,12 @@ export const ZoneAwareLbSettingSchema = z.strictObject({
 
 export const WarmupSchema = z.strictObject({
   duration: duration(1),
-  minimumPercent: z.number({ error: 'expected a number' }).min(0).max(100).optional(),
-  aggression: z.number({ error: 'expected a number' }).min(1, { error: 'aggression must be at least 1' }).optional(),
+  minimumPercent: z
+    .number({ error: 'expected a number' })
+    .min(0, { error: 'minimumPercent must not be negative' })
+    .max(100, { error: 'minimumPercent value should be less than or equal to 100' })
+    .optional(),
+  aggression: z.number({ error: 'expected a number' }).min(1, { error: 'aggression should be greater than or equal to 1' }).optional(),
 });
 
 export const LoadBalancerSchema = z.strictObject({

@@ -124,6 +124,17 @@ function serviceEntryProblems(se: ServiceEntrySpec): ValidationResult {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   const resolution = se.resolution ?? 'NONE';
+  // ValidateAlphaWorkloadSelector.
+  const selector = se.workloadSelector as { labels?: unknown } | undefined;
+  if (selector !== undefined && selector !== null && typeof selector === 'object') {
+    const labels = selector.labels !== null && typeof selector.labels === 'object' ? (selector.labels as Record<string, unknown>) : {};
+    for (const [k, v] of Object.entries(labels)) {
+      const pair = `${k}=${String(v)}`;
+      if (k === '') errors.push({ path: ['spec', 'workloadSelector', 'labels'], message: `empty key is not supported in selector: "${pair}"` });
+      if (k.includes('*') || String(v).includes('*')) errors.push({ path: ['spec', 'workloadSelector', 'labels', k], message: `wildcard is not supported in selector: "${pair}"` });
+    }
+    if (Object.keys(labels).length === 0) warnings.push({ path: ['spec', 'workloadSelector'], message: 'service entry: workload selector specified without labels, will be applied to all services in namespace' });
+  }
   if (se.workloadSelector !== undefined && se.endpoints !== undefined) {
     errors.push({ path: ['spec'], message: 'only one of WorkloadSelector or Endpoints is allowed in Service Entry' });
   }
@@ -141,7 +152,12 @@ function serviceEntryProblems(se: ServiceEntrySpec): ValidationResult {
   const addresses = Array.isArray(se.addresses) ? (se.addresses as unknown[]) : [];
   let cidr = false;
   addresses.forEach((a, i) => {
-    const text = String(a);
+    if (typeof a !== 'string') {
+      const hint = a !== null && typeof a === 'object' ? ' (YAML read a mapping: in a [flow, list] an address ending in ":" needs quotes)' : '';
+      errors.push({ path: ['spec', 'addresses', i], message: `expected an IP address or CIDR block${hint}` });
+      return;
+    }
+    const text = a;
     cidr ||= text.includes('/');
     const e = ipSubnetError(text);
     if (e) errors.push({ path: ['spec', 'addresses', i], message: e });
