@@ -16,7 +16,7 @@
  * that Istio would keep apart are reported and the first one is used.
  */
 import type { IstioResource } from './load.ts';
-import { formatPath, type IstioWarning, type SourceRef } from './diagnostics.ts';
+import { resourceWarning, type IstioWarning } from './diagnostics.ts';
 import type { DestinationRuleSpec } from './schema.ts';
 
 interface Meta {
@@ -45,17 +45,7 @@ export function destinationRuleOrder(a: IstioResource<DestinationRuleSpec>, b: I
   return compareText(a.name, b.name) || compareText(a.namespace ?? '', b.namespace ?? '');
 }
 
-function warn(ref: SourceRef, code: string, message: string, pathParts?: (string | number)[]): IstioWarning {
-  return {
-    code,
-    message,
-    file: ref.file,
-    document: ref.document,
-    resource: `${ref.kind}/${ref.name}`,
-    path: pathParts ? formatPath(['spec', ...pathParts]) : undefined,
-    pathParts,
-  };
-}
+const warn = resourceWarning;
 
 function sameExportTo(a: DestinationRuleSpec, b: DestinationRuleSpec): boolean {
   const set = (s: DestinationRuleSpec) => JSON.stringify([...new Set(Array.isArray(s.exportTo) ? (s.exportTo as unknown[]).map(String) : [])].sort());

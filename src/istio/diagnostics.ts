@@ -51,3 +51,16 @@ export function formatPath(path: readonly (string | number | symbol)[]): string 
   return out;
 }
 
+
+/** A warning about a resource, located by its source and a path relative to `spec`. */
+export function resourceWarning(ref: SourceRef, code: string, message: string, pathParts?: (string | number)[]): IstioWarning {
+  return {
+    code,
+    message,
+    file: ref.file,
+    document: ref.document,
+    resource: `${ref.kind}/${ref.name}`,
+    path: pathParts ? formatPath(['spec', ...pathParts]) : undefined,
+    pathParts,
+  };
+}

@@ -15,7 +15,7 @@
  *   (cluster.go applyTrafficPolicy twice, 1.5.0), so there an omitted field keeps the
  *   destination-level value even under a subset port-level entry.
  */
-import { formatPath, type IstioWarning, type SourceRef } from './diagnostics.ts';
+import { formatPath, resourceWarning, type IstioWarning, type SourceRef } from './diagnostics.ts';
 import type { ConnectionPool, DestinationRuleSpec, LoadBalancerSettings, OutlierDetection, TrafficPolicy } from './schema.ts';
 
 const FIELDS = ['loadBalancer', 'connectionPool', 'outlierDetection'] as const;
@@ -88,16 +88,8 @@ export function portLevelReplacementWarnings(
     if (sel.portLevelIndex === undefined) return;
     for (const f of FIELDS) {
       if (policy[f] !== undefined && sel.policy[f] === undefined) {
-        const pathParts = [...sel.path];
-        out.push({
-          code: 'port-level-replaces',
-          message: `the port ${port} entry replaces the whole traffic policy: ${formatPath([...path, f])} does not apply to port ${port} (Istio: port-level settings do not inherit; an omitted field takes its default)`,
-          file: ref.file,
-          document: ref.document,
-          resource: `${ref.kind}/${ref.name}`,
-          path: formatPath(['spec', ...pathParts]),
-          pathParts,
-        });
+        const message = `the port ${port} entry replaces the whole traffic policy: ${formatPath([...path, f])} does not apply to port ${port} (Istio: port-level settings do not inherit; an omitted field takes its default)`;
+        out.push(resourceWarning(ref, 'port-level-replaces', message, sel.path));
       }
     }
   };

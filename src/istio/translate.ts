@@ -19,7 +19,7 @@ import { effectiveTrafficPolicy, portLevelReplacementWarnings } from './traffic-
 import { consolidatedDestinationRule } from './destination-rule-merge.ts';
 import { readTrafficDistribution, trafficDistributionSetting, type TrafficDistribution } from './traffic-distribution.ts';
 import type { IstioConfig, IstioResource } from './load.ts';
-import { formatPath, type IstioWarning, type SourceRef } from './diagnostics.ts';
+import { resourceWarning, type IstioWarning, type SourceRef } from './diagnostics.ts';
 import { healthyPanicThreshold, translateOutlierDetection } from './outlier.ts';
 import { translateRetries } from './retry.ts';
 import type {
@@ -117,17 +117,7 @@ export function translateIstio(config: IstioConfig, client: ClientProxy, options
   return out;
 }
 
-function refWarn(ref: SourceRef, code: string, message: string, pathParts?: (string | number)[]): IstioWarning {
-  return {
-    code,
-    message,
-    file: ref.file,
-    document: ref.document,
-    resource: `${ref.kind}/${ref.name}`,
-    path: pathParts ? formatPath(['spec', ...pathParts]) : undefined,
-    pathParts,
-  };
-}
+const refWarn = resourceWarning;
 
 function hostMatches(pattern: string, host: string): boolean {
   if (pattern === host) return true;
