@@ -1,22 +1,24 @@
 /**
- * The world's answer to one attempt: given the endpoint, the time and a random stream, what happens
- * and after how long. Written into a caller-owned object so the per-attempt path allocates nothing.
+ * The world's answer to one attempt, in the router's vocabulary (`AttemptOutcome`): given the
+ * endpoint, the time and a random stream, what the upstream does and after how long. Written into a
+ * caller-owned object so the per-attempt path allocates nothing.
  *
- * Outcomes and their delays (from the attempt's start):
- * - SUCCESS_RESPONSE   sampled latency (× factor + add under a latency fault); status 200.
- * - HTTP_ERROR         status `code` after the sampled latency: the server answered, just badly.
- *                      With rate < 1, one uniform draw per attempt decides (error if U < rate).
- * - CONNECT_REFUSED    after the endpoint's connectRefusedDelay (default 1 ms): a TCP RST to the SYN
- *                      costs about one network round trip, not a full request.
- * - CONNECT_TIMEOUT    after the cluster's connect timeout (the caller passes connectTimeoutMs).
- * - BLACKHOLE          never (latencyMs = Infinity): connected, no reply. Per-try and route timeouts,
- *                      applied by the caller, end the attempt.
- * - RESET              after half the sampled latency: the connection breaks mid-request (Envoy
- *                      sees a remote reset before any response headers).
+ * Faults and their answers (delays from the attempt's start):
+ * - none, latency       RESPONSE 200 after the sampled latency (× factor + add under a latency fault).
+ * - http-error          RESPONSE with the fault's code after the sampled latency: the server answered,
+ *                       just badly. With rate < 1, one uniform draw per attempt decides (error if U < rate).
+ * - connect-refused     CONNECT_FAILURE after the endpoint's connectRefusedDelay (default 1 ms): a TCP
+ *                       RST to the SYN costs about one network round trip, not a full request.
+ * - connect-timeout     CONNECT_TIMEOUT after the cluster's connect timeout (the caller passes it).
+ * - blackhole           connected, never answered (latencyMs = +∞): only the router's per-try or
+ *                       route timeout ends it, so it is written as the timeout it will become.
+ * - reset               RESET_BEFORE_HEADERS after half the sampled latency: the connection breaks
+ *                       mid-request.
  * The latency is sampled only when the outcome uses it, so a refused connection draws nothing.
  */
 import type { RandomStream } from '../engine/random.ts';
 import { endpointSpecFor, type Scenario } from '../config/scenario.ts';
+import { AttemptOutcome, attemptConnected } from '../envoy/router/outcomes.ts';
 import { compileLatency, sampleLatencyMs, type LatencyModel } from './latency.ts';
 import {
   FAULT_BLACKHOLE,
@@ -29,26 +31,26 @@ import {
   type FaultEndpoint,
 } from './faults.ts';
 
-export const OUTCOME_SUCCESS_RESPONSE = 0;
-export const OUTCOME_HTTP_ERROR = 1;
-export const OUTCOME_CONNECT_REFUSED = 2;
-export const OUTCOME_CONNECT_TIMEOUT = 3;
-export const OUTCOME_BLACKHOLE = 4;
-export const OUTCOME_RESET = 5;
-
-export const OUTCOME_NAMES = ['success', 'http-error', 'connect-refused', 'connect-timeout', 'blackhole', 'reset'] as const;
-
 export interface AttemptDecision {
-  /** One of the OUTCOME_* codes. */
+  /** An `AttemptOutcome` code. */
   outcome: number;
-  /** HTTP status for SUCCESS_RESPONSE (200) and HTTP_ERROR; 0 when no response arrives. */
-  httpStatus: number;
-  /** Delay from the attempt's start to its result; Infinity for BLACKHOLE. */
+  /** Response status for RESPONSE; 0 when no response arrives. */
+  status: number;
+  /** Delay from the attempt's start to its answer; +∞ when it is never answered (blackhole). */
   latencyMs: number;
 }
 
 export function newAttemptDecision(): AttemptDecision {
-  return { outcome: OUTCOME_SUCCESS_RESPONSE, httpStatus: 200, latencyMs: 0 };
+  return { outcome: AttemptOutcome.RESPONSE, status: 200, latencyMs: 0 };
+}
+
+/**
+ * The request reaches the endpoint's server, so a finite capacity applies to it: the connection was
+ * made (the router's own `attemptConnected`, which also decides the pool-ready report) and the
+ * network delivers the request (a blackhole does not).
+ */
+export function reachesServer(d: AttemptDecision): boolean {
+  return attemptConnected(d.outcome) && d.latencyMs !== 1 / 0;
 }
 
 /** Endpoint latencies + fault schedule: the part of the world that answers attempts. */
@@ -66,42 +68,42 @@ export class EndpointWorld {
     if (fault !== null) {
       switch (fault.kind) {
         case FAULT_CONNECT_REFUSED:
-          out.outcome = OUTCOME_CONNECT_REFUSED;
-          out.httpStatus = 0;
+          out.outcome = AttemptOutcome.CONNECT_FAILURE;
+          out.status = 0;
           out.latencyMs = this.connectRefusedDelayMs[endpointIndex];
           return;
         case FAULT_CONNECT_TIMEOUT:
-          out.outcome = OUTCOME_CONNECT_TIMEOUT;
-          out.httpStatus = 0;
+          out.outcome = AttemptOutcome.CONNECT_TIMEOUT;
+          out.status = 0;
           out.latencyMs = connectTimeoutMs;
           return;
         case FAULT_BLACKHOLE:
-          out.outcome = OUTCOME_BLACKHOLE;
-          out.httpStatus = 0;
+          out.outcome = AttemptOutcome.PER_TRY_TIMEOUT;
+          out.status = 0;
           out.latencyMs = 1 / 0; // +∞ as a literal: hot-path conventions, docs/architecture.md
           return;
         case FAULT_RESET:
-          out.outcome = OUTCOME_RESET;
-          out.httpStatus = 0;
+          out.outcome = AttemptOutcome.RESET_BEFORE_HEADERS;
+          out.status = 0;
           out.latencyMs = sampleLatencyMs(this.latency[endpointIndex], rng) / 2;
           return;
         case FAULT_HTTP_ERROR:
           if (fault.httpRate >= 1 || rng.uniform() < fault.httpRate) {
-            out.outcome = OUTCOME_HTTP_ERROR;
-            out.httpStatus = fault.httpCode;
+            out.outcome = AttemptOutcome.RESPONSE;
+            out.status = fault.httpCode;
             out.latencyMs = sampleLatencyMs(this.latency[endpointIndex], rng);
             return;
           }
           break;
         case FAULT_LATENCY:
-          out.outcome = OUTCOME_SUCCESS_RESPONSE;
-          out.httpStatus = 200;
+          out.outcome = AttemptOutcome.RESPONSE;
+          out.status = 200;
           out.latencyMs = sampleLatencyMs(this.latency[endpointIndex], rng) * fault.latencyFactor + fault.latencyAddMs;
           return;
       }
     }
-    out.outcome = OUTCOME_SUCCESS_RESPONSE;
-    out.httpStatus = 200;
+    out.outcome = AttemptOutcome.RESPONSE;
+    out.status = 200;
     out.latencyMs = sampleLatencyMs(this.latency[endpointIndex], rng);
   }
 }

@@ -2,16 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FaultSpec } from '../../src/config/scenario.ts';
 import { RandomStream, rootStream } from '../../src/engine/random.ts';
-import {
-  newAttemptDecision,
-  EndpointWorld,
-  OUTCOME_BLACKHOLE,
-  OUTCOME_CONNECT_REFUSED,
-  OUTCOME_CONNECT_TIMEOUT,
-  OUTCOME_HTTP_ERROR,
-  OUTCOME_RESET,
-  OUTCOME_SUCCESS_RESPONSE,
-} from '../../src/world/attempt.ts';
+import { AttemptOutcome } from '../../src/envoy/router/outcomes.ts';
+import { newAttemptDecision, EndpointWorld, reachesServer } from '../../src/world/attempt.ts';
 import { FAULT_CONNECT_REFUSED, FAULT_HTTP_ERROR, FaultSchedule, FlappingPhases } from '../../src/world/faults.ts';
 import { compileLatency } from '../../src/world/latency.ts';
 
@@ -132,18 +124,25 @@ describe('decideAttempt', () => {
     return { ...out };
   };
   it('maps each fault kind to its outcome and delay', () => {
-    expect(decide(0, 500)).toEqual({ outcome: OUTCOME_CONNECT_REFUSED, httpStatus: 0, latencyMs: 1 });
-    expect(decide(0, 1500)).toEqual({ outcome: OUTCOME_CONNECT_TIMEOUT, httpStatus: 0, latencyMs: 250 });
-    expect(decide(0, 2500)).toEqual({ outcome: OUTCOME_BLACKHOLE, httpStatus: 0, latencyMs: Infinity });
-    expect(decide(0, 3500)).toEqual({ outcome: OUTCOME_RESET, httpStatus: 0, latencyMs: 5 });
-    expect(decide(0, 4500)).toEqual({ outcome: OUTCOME_SUCCESS_RESPONSE, httpStatus: 200, latencyMs: 25 });
-    expect(decide(0, 5500)).toEqual({ outcome: OUTCOME_HTTP_ERROR, httpStatus: 502, latencyMs: 10 });
-    expect(decide(0, 6500)).toEqual({ outcome: OUTCOME_SUCCESS_RESPONSE, httpStatus: 200, latencyMs: 10 });
+    expect(decide(0, 500)).toEqual({ outcome: AttemptOutcome.CONNECT_FAILURE, status: 0, latencyMs: 1 });
+    expect(decide(0, 1500)).toEqual({ outcome: AttemptOutcome.CONNECT_TIMEOUT, status: 0, latencyMs: 250 });
+    expect(decide(0, 2500)).toEqual({ outcome: AttemptOutcome.PER_TRY_TIMEOUT, status: 0, latencyMs: Infinity });
+    expect(decide(0, 3500)).toEqual({ outcome: AttemptOutcome.RESET_BEFORE_HEADERS, status: 0, latencyMs: 5 });
+    expect(decide(0, 4500)).toEqual({ outcome: AttemptOutcome.RESPONSE, status: 200, latencyMs: 25 });
+    expect(decide(0, 5500)).toEqual({ outcome: AttemptOutcome.RESPONSE, status: 502, latencyMs: 10 });
+    expect(decide(0, 6500)).toEqual({ outcome: AttemptOutcome.RESPONSE, status: 200, latencyMs: 10 });
+  });
+  it('a request reaches the server when connected and delivered: not refused, timed out or blackholed', () => {
+    const reaches = [500, 1500, 2500, 3500, 4500, 5500].map((t) => {
+      world.decideAttempt(0, t, rng, 250, out);
+      return reachesServer(out);
+    });
+    expect(reaches).toEqual([false, false, false, true, true, true]);
   });
   it('draws partial http errors per attempt at the configured rate', () => {
     let errors = 0;
     const n = 20_000;
-    for (let i = 0; i < n; i++) if (decide(1, 100).outcome === OUTCOME_HTTP_ERROR) errors++;
+    for (let i = 0; i < n; i++) if (decide(1, 100).status === 503) errors++;
     expect(Math.abs(errors / n - 0.25)).toBeLessThan(4 * Math.sqrt((0.25 * 0.75) / n));
   });
 });

@@ -124,35 +124,6 @@ export function reportAttemptFailure(
   }
 }
 
-/**
- * Every report one attempt produces, in Envoy's order, for a simulator that resolves an attempt in
- * one event: pool ready (at `connectedAt`) → response headers (at `headersAt`) → failure report
- * (at `endedAt`). Times not used by the outcome are ignored.
- *
- * - RESPONSE: connect success, then the status code.
- * - RESET_AFTER_HEADERS: connect success, the status code, then a connect failure.
- * - connect failure / connect timeout: a connect failure only (no pool ready).
- * - resets before headers, refused stream: connect success, then a connect failure.
- * - per-try timeout, route timeout while awaiting headers: connect success, then timeout (504).
- * - route timeout while connecting: nothing. Overflow: nothing from 1.26, a connect failure before.
- */
-export function reportAttempt(
-  sink: OutlierSink,
-  slot: number,
-  outcome: number,
-  statusCode: number,
-  connectedAt: number,
-  headersAt: number,
-  endedAt: number,
-  reportsOverflowToOutlier: boolean,
-): void {
-  if (attemptConnected(outcome)) reportPoolReady(sink, slot, connectedAt);
-  if (outcome === AttemptOutcome.RESPONSE || outcome === AttemptOutcome.RESET_AFTER_HEADERS) {
-    reportResponseHeaders(sink, slot, statusCode, headersAt);
-  }
-  reportAttemptFailure(sink, slot, outcome, endedAt, reportsOverflowToOutlier);
-}
-
 // ---------------------------------------------------------------------------------------------
 // What the client sees
 
