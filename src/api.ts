@@ -13,6 +13,7 @@ import { UserError } from './config/errors.ts';
 import { parseScenarioText, readScenarioValue, type LoadedScenario } from './config/load-scenario.ts';
 import { parseOverrides, type ResourceOverride, type ScenarioOverride } from './config/overrides.ts';
 import { firstYamlDocument, readScenarioKeys, type ScenarioKeys } from './config/scenario-keys.ts';
+import { localityTextProblem } from './config/locality-text.ts';
 import type { Locality } from './envoy/cluster.ts';
 import { parseEnvoyConfig } from './envoy/config/document.ts';
 import { OutlierConfigError } from './envoy/outlier/config.ts';
@@ -27,6 +28,7 @@ import { parseEndpointsFlag } from './mesh/endpoints-flag.ts';
 import { buildRunModel, type RunModel } from './sim/model.ts';
 import { runModel, type RunModelOptions, type RunModelOutput } from './sim/run-model.ts';
 import type { RunSummary } from './sim/summary.ts';
+import { RUN_LIMITS, checkRunLimits, estimateRun, type RunLimits } from './sim/limits.ts';
 
 export type { RunSummary } from './sim/summary.ts';
 export type { ExplainReport } from './istio/explain.ts';
@@ -61,6 +63,11 @@ export interface SimulateInput {
   onProgress?: (simulatedMs: number, durationMs: number) => void;
   progressEveryMs?: number;
   names?: SourceNames;
+  /**
+   * Refuse runs estimated beyond these limits (default RUN_LIMITS, docs/limits.md) with a UserError
+   * giving the estimate; 'none' runs whatever the size.
+   */
+  limits?: RunLimits | 'none';
 }
 
 /** A scenario read and its model built: what a run needs, before it runs. */
@@ -80,6 +87,9 @@ export function simulate(input: SimulateInput): RunSummary {
  */
 export function simulateRun(input: SimulateInput, options: Pick<RunModelOptions, 'recordEvents'> = {}): RunModelOutput {
   const { loaded, model } = prepareRun(input);
+  if (input.limits !== 'none') {
+    checkRunLimits(estimateRun(model, loaded.scenario), loaded.scenario, loaded.file, 'pass --force', input.limits ?? RUN_LIMITS);
+  }
   return runModel(model, loaded.scenario, {
     recordEvents: options.recordEvents,
     onProgress: input.onProgress,
@@ -171,7 +181,15 @@ export function explain(input: ExplainInput): ExplainReport {
       : readScenarioKeys(typeof input.scenario === 'string' ? firstYamlDocument(input.scenario) : input.scenario, scenarioName);
   const configName = input.names?.config ?? keys?.configName ?? (envoyInput ? 'envoy' : 'istio');
   const localities = input.clientLocalities ?? keys?.localities ?? [];
+  localities.forEach((l, i) => {
+    const problem = localityTextProblem(l);
+    if (problem !== undefined) throw new UserError(`${input.clientLocalities ? `clientLocalities[${i}]` : `${scenarioName}: clients[].locality`}: ${problem}`);
+  });
   const given = input.versions !== undefined && (input.versions.istio !== undefined || input.versions.envoy !== undefined);
+  if (given && input.versions!.istio !== undefined && input.versions!.envoy !== undefined) {
+    // As a scenario's versions: each implies the other (Istio 1.x ships Envoy 1.(x+8)).
+    throw new UserError(`versions: expected at most one of istio or envoy (got istio ${input.versions!.istio} and envoy ${input.versions!.envoy})`);
+  }
   const choice = given ? input.versions! : (keys?.versions ?? {});
   let versions: ResolvedVersions;
   try {
@@ -187,7 +205,7 @@ export function explain(input: ExplainInput): ExplainReport {
       // Istio resources, Kubernetes workloads or both (src/mesh): every host needs its endpoints.
       const files = input.meshFiles ?? [{ file: configName, text: meshConfigText(input) }];
       const mesh = buildMesh(files, { endpoints: (input.endpoints ?? []).map(parseEndpointsFlag) });
-      report = explainIstio(mesh.istio, { clientLocalities, versions });
+      report = explainIstio(mesh.istio, { clientLocalities, versions, sourceText: files.length === 1 ? files[0].text : undefined });
       report.warnings.push(...mesh.notes.map((n) => ({ code: n.code, message: n.resource ? `${n.resource}: ${n.message}` : n.message })));
     }
   } catch (e) {

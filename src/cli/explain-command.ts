@@ -15,6 +15,8 @@ import { formatDurationMs } from '../config/durations.ts';
 import { readText } from '../node/files.ts';
 import { readMeshInputs } from '../node/mesh-files.ts';
 import type { CommandContext } from './main.ts';
+import { UserError } from './errors.ts';
+import { localityTextProblem } from '../config/locality-text.ts';
 
 interface ExplainOpts {
   clientLocality?: string[];
@@ -67,6 +69,17 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** Flags checked as `run` checks the same values in a scenario (versions, locality texts). */
+function checkExplainFlags(opts: ExplainOpts): void {
+  if (opts.istio !== undefined && opts.envoy !== undefined) {
+    throw new UserError(`--istio ${opts.istio} --envoy ${opts.envoy}: give one of them (each implies the other: Istio 1.x ships Envoy 1.(x+8))`);
+  }
+  for (const l of opts.clientLocality ?? []) {
+    const problem = localityTextProblem(l);
+    if (problem !== undefined) throw new UserError(`--client-locality: ${problem}`);
+  }
+}
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
@@ -93,6 +106,7 @@ export function addExplainCommand(program: Command, ctx: CommandContext): void {
     .option('--cluster <name>', 'Envoy bootstrap file: which of static_resources.clusters to explain')
     .option('--json', 'machine-readable output (see docs/explain.md)')
     .action((files: string[], opts: ExplainOpts) => {
+      checkExplainFlags(opts);
       const report = explain(readExplainInput(files, opts));
       if (opts.json) ctx.stdout(`${JSON.stringify(report, null, 2)}\n`);
       else ctx.stdout(formatReport(report));

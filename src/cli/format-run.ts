@@ -1,5 +1,6 @@
 /** The readable summary `failsim run` prints without --json. */
 import type { RunSummary } from '../sim/summary.ts';
+import { neverReachedText } from '../report/mitigation.ts';
 
 function pct(x: number | null): string {
   return x === null ? 'n/a' : `${(100 * x).toFixed(x > 0 && x < 0.001 ? 4 : 2)}%`;
@@ -34,12 +35,7 @@ export function formatRunSummary(s: RunSummary): string {
     for (const i of s.incidents) {
       lines.push(`  ${i.kind} on ${i.endpoint} from ${ms(i.fromMs)} to ${ms(i.untilMs)}`);
       const det = i.detectionMs;
-      // Mitigation has the resolution of one bucket: a value within the first bucket means the
-      // client error rate never reached the threshold (docs/metrics.md).
-      const mitigation =
-        i.mitigationMs !== null && i.mitigationMs <= s.metricSettings.bucketMs
-          ? `error rate never reached ${pct(s.metricSettings.mitigation.threshold)}`
-          : ms(i.mitigationMs);
+      const mitigation = neverReachedText(i, s.metricSettings, pct) ?? ms(i.mitigationMs);
       // With no ejection the faulted endpoint's share never moved, so "back at once" says nothing.
       const failback = det === null ? 'n/a (no sidecar ejected it)' : ms(i.failbackMs);
       lines.push(

@@ -3,7 +3,8 @@
  * user errors into one message on stderr and a non-zero exit code (never a stack trace).
  */
 import { Command, CommanderError } from 'commander';
-import { UserError } from './errors.ts';
+import type { RunLimits } from '../sim/limits.ts';
+import { asUserError, escapeForTerminal, internalErrorMessage } from './errors.ts';
 import { addConformanceCommand } from './conformance-command.ts';
 import { addRunCommand } from './run-command.ts';
 import { addExplainCommand } from './explain-command.ts';
@@ -14,6 +15,8 @@ export interface CommandContext {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   setExitCode: (code: number) => void;
+  /** Run-size limits (default RUN_LIMITS; tests and the fuzz test set tighter ones). */
+  limits?: RunLimits;
 }
 
 export function buildProgram(ctx: CommandContext): Command {
@@ -35,15 +38,19 @@ export function buildProgram(ctx: CommandContext): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code. */
+/** Runs the CLI; returns the exit code: 0, 2 for anything the user can fix, 70 for a bug in failsim. */
 export async function main(argv: string[], ctx?: Partial<CommandContext>): Promise<number> {
   let exitCode = 0;
+  const out = ctx?.stdout ?? ((t) => process.stdout.write(t));
+  const err = ctx?.stderr ?? ((t) => process.stderr.write(t));
   const context: CommandContext = {
-    stdout: ctx?.stdout ?? ((t) => process.stdout.write(t)),
-    stderr: ctx?.stderr ?? ((t) => process.stderr.write(t)),
+    // Names from user files are printed: no raw control or bidi characters reach the terminal.
+    stdout: (t) => out(escapeForTerminal(t)),
+    stderr: (t) => err(escapeForTerminal(t)),
     setExitCode: (code) => {
       exitCode = code;
     },
+    limits: ctx?.limits,
   };
   const program = buildProgram(context);
   try {
@@ -54,11 +61,12 @@ export async function main(argv: string[], ctx?: Partial<CommandContext>): Promi
       // --help and --version end here with code 0; usage errors were already printed by commander.
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UserError) {
-      context.stderr(`failsim: ${e.message}\n`);
-      return e.exitCode;
+    const user = asUserError(e);
+    if (user !== undefined) {
+      context.stderr(`failsim: ${user.message}\n`);
+      return user.exitCode;
     }
-    context.stderr(`failsim: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    context.stderr(internalErrorMessage(e, process.env.FAILSIM_DEBUG !== undefined && process.env.FAILSIM_DEBUG !== ''));
     return 70;
   }
 }

@@ -8,6 +8,8 @@ import { writeRunOutputs } from '../report/run-outputs.ts';
 import { formatRunSummary } from './format-run.ts';
 import { UserError } from './errors.ts';
 import type { CommandContext } from './main.ts';
+import { runProgress } from './progress.ts';
+import { prepareOutputDir } from './output-dir.ts';
 
 interface RunOptions {
   json?: boolean;
@@ -16,6 +18,7 @@ interface RunOptions {
   duration?: string;
   set: string[];
   progress?: boolean;
+  force?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -43,7 +46,8 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
       collect,
       [],
     )
-    .option('--no-progress', 'no progress line on stderr (shown only when stderr is a terminal)')
+    .option('--no-progress', 'no progress bar on stderr (shown on a terminal when a run takes over a second)')
+    .option('--force', 'run even when the estimate passes the limits (1e9 requests + detector ticks, 1 GiB; docs/limits.md)')
     .action(async (file: string, opts: RunOptions) => {
       if (opts.seed !== undefined && !/^\d+$/.test(opts.seed)) {
         throw new UserError(`--seed: expected a non-negative integer (got "${opts.seed}")`);
@@ -51,17 +55,21 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
       if (opts.duration !== undefined && parseDurationMs(opts.duration) === undefined) {
         throw new UserError(`--duration: expected a duration like 30s, 10m, 1h (got "${opts.duration}")`);
       }
-      const showProgress = opts.progress !== false && process.stderr.isTTY === true && !opts.json;
+      const progress = runProgress(opts.progress !== false);
       const input = readScenarioFiles(file, {
         sets: opts.set,
         seed: opts.seed === undefined ? undefined : Number(opts.seed),
         duration: opts.duration,
-        onProgress: showProgress
-          ? (ms, duration) => ctx.stderr(`\rsimulated ${(ms / 1000).toFixed(0)} s of ${(duration / 1000).toFixed(0)} s`)
-          : undefined,
+        onProgress: progress.active ? progress.update : undefined,
       });
-      const { summary, result } = simulateRun(input, { recordEvents: opts.out !== undefined });
-      if (showProgress) ctx.stderr('\n');
+      if (opts.out !== undefined) prepareOutputDir(opts.out, '--out');
+      let output;
+      try {
+        output = simulateRun({ ...input, limits: opts.force ? 'none' : ctx.limits }, { recordEvents: opts.out !== undefined });
+      } finally {
+        progress.stop();
+      }
+      const { summary, result } = output;
       const json = `${JSON.stringify(summary, null, 2)}\n`;
       if (opts.out !== undefined) {
         try {

@@ -6,7 +6,6 @@
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { MissingChartFontError } from '../report/chart-font.ts';
 import {
@@ -29,6 +28,8 @@ import type { Shard } from '../sweep/plan.ts';
 import { PLAN_FILE, readPlan, runSweep } from '../sweep/sweep.ts';
 import { UserError } from './errors.ts';
 import type { CommandContext } from './main.ts';
+import { sweepProgress } from './progress.ts';
+import { prepareOutputDir } from './output-dir.ts';
 
 interface SweepCliOptions {
   workers?: string;
@@ -37,6 +38,7 @@ interface SweepCliOptions {
   shard?: string;
   charts?: boolean;
   progress?: boolean;
+  force?: boolean;
 }
 
 function parseWorkers(text: string | undefined): number {
@@ -53,62 +55,6 @@ export function parseShard(text: string | undefined): Shard | undefined {
   const count = Number(m[2]);
   if (count < 1 || index >= count) throw new UserError(`--shard ${text}: need 0 <= i < N`);
   return { index, count };
-}
-
-function formatSeconds(s: number): string {
-  const t = Math.round(s);
-  if (t < 60) return `${t}s`;
-  if (t < 3600) return `${Math.floor(t / 60)}m${String(t % 60).padStart(2, '0')}s`;
-  return `${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-/** A bar with rate and ETA on a terminal; elsewhere one line per 10% (logs, CI, Kubernetes). */
-function progressReporter(ctx: CommandContext, enabled: boolean): { update: (done: number, total: number) => void; stop: () => void } {
-  if (!enabled) return { update: () => undefined, stop: () => undefined };
-  let startedAt = performance.now();
-  let startDone = 0;
-  if (process.stderr.isTTY === true) {
-    let bar: SingleBar | undefined;
-    return {
-      update: (done, total) => {
-        if (bar === undefined) {
-          bar = new SingleBar({
-            format: 'sweep [{bar}] {value}/{total} runs | {rate} runs/s | ETA {etaText}',
-            stream: process.stderr,
-            hideCursor: true,
-            etaBuffer: 50,
-          });
-          bar.start(total, done, { rate: '0.0', etaText: '…' });
-          startedAt = performance.now();
-          startDone = done;
-        }
-        const s = (performance.now() - startedAt) / 1000;
-        const rate = s > 0 ? (done - startDone) / s : 0;
-        bar.update(done, { rate: rate.toFixed(1), etaText: rate > 0 ? formatSeconds((total - done) / rate) : '…' });
-      },
-      stop: () => bar?.stop(),
-    };
-  }
-  let nextTenth = -1;
-  return {
-    update: (done, total) => {
-      if (nextTenth < 0) {
-        startedAt = performance.now();
-        startDone = done;
-        nextTenth = Math.floor((done / Math.max(1, total)) * 10) + 1;
-        ctx.stderr(`sweep: ${total} runs${done ? `, ${done} already done` : ''}\n`);
-        return;
-      }
-      const tenth = Math.floor((done / Math.max(1, total)) * 10);
-      if (tenth < nextTenth && done !== total) return;
-      nextTenth = tenth + 1;
-      const s = (performance.now() - startedAt) / 1000;
-      const rate = (done - startDone) / Math.max(s, 1e-9);
-      const eta = rate > 0 ? (total - done) / rate : 0;
-      ctx.stderr(`sweep: ${done}/${total} runs (${Math.floor((done / total) * 100)}%), ${rate.toFixed(1)} runs/s, ETA ${formatSeconds(eta)}\n`);
-    },
-    stop: () => undefined,
-  };
 }
 
 function describeFiles(dir: string, files: readonly string[]): string {
@@ -142,12 +88,14 @@ export function addSweepCommand(program: Command, ctx: CommandContext): void {
     .option('--shard <i/N>', 'run only runs with index mod N = i (0-based, like JOB_COMPLETION_INDEX); combine with failsim merge')
     .option('--no-charts', 'do not draw charts/')
     .option('--no-progress', 'no progress output on stderr')
+    .option('--force', 'sweep even past the limits (100 000 runs; each run 1e9 requests + detector ticks, 1 GiB; docs/limits.md)')
     .action(async (file: string, opts: SweepCliOptions) => {
       const workers = parseWorkers(opts.workers);
       const shard = parseShard(opts.shard);
-      const exp = loadExperiment(file);
+      const exp = loadExperiment(file, { force: opts.force === true });
       const outDir = opts.out ?? join('sweeps', slug(exp.name));
-      const progress = progressReporter(ctx, opts.progress !== false);
+      prepareOutputDir(outDir, '--out');
+      const progress = sweepProgress(ctx, opts.progress !== false);
       let report;
       try {
         report = await runSweep(exp, { outDir, workers, resume: opts.resume === true, shard, onProgress: progress.update });
@@ -175,7 +123,7 @@ export function addSweepCommand(program: Command, ctx: CommandContext): void {
     .requiredOption('--out <dir>', 'output directory')
     .option('--no-charts', 'do not draw charts/')
     .action(async (dirs: string[], opts: { out: string; charts?: boolean }) => {
-      const report = mergeSweeps(dirs, opts.out);
+      const report = mergeSweeps(dirs, opts.out, () => prepareOutputDir(opts.out, '--out'));
       const files = [...report.files];
       if (opts.charts !== false) {
         const charts = await chartsOrUserError(() => writeSweepCharts(join(opts.out, 'charts'), report.plan, report.rows));

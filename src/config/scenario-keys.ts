@@ -3,7 +3,7 @@
  * Lenient on purpose (explain works on a scenario that would not yet run); the full schema is
  * scenario.ts's. No file access.
  */
-import { parse as parseYaml } from 'yaml';
+import { parseYamlDocuments } from './yaml.ts';
 import { UserError } from './errors.ts';
 
 export interface ScenarioKeys {
@@ -14,11 +14,11 @@ export interface ScenarioKeys {
   versions: { istio?: string; envoy?: string };
 }
 
-/** The first YAML document of a text, parsed; undefined when it is not YAML. */
+/** The first YAML document of a text, parsed (merge keys as everywhere); undefined when it is not YAML. */
 export function firstYamlDocument(text: string): unknown {
   try {
     // Only the first document can be a scenario or an Envoy file; an Istio file may have several.
-    return parseYaml(text.split(/^---\s*$/m).find((d) => d.trim() !== '') ?? '');
+    return parseYamlDocuments(text, 'input')[0];
   } catch {
     return undefined; // the Istio loader reports the YAML error with its location
   }

@@ -9,7 +9,9 @@
  */
 import { z } from 'zod';
 import { UserError } from './errors.ts';
-import { parseDurationMs, parseRate } from './durations.ts';
+import { formatDurationMs, parseDurationMs, parseRate } from './durations.ts';
+import { LOCALITY_EXPECTATION, localityTextProblem } from './locality-text.ts';
+import { MAX_BUCKETS, MAX_DURATION_MS, MAX_LATENCY_FACTOR, MAX_LATENCY_MS, MIN_BUCKET_MS, describeBoundMs } from './bounds.ts';
 import { issueMessages, showValue } from './issues.ts';
 import {
   DEFAULT_CONNECT_REFUSED_DELAY_MS,
@@ -38,22 +40,51 @@ function requiredOr(expectation: string) {
     issue.input === undefined ? 'is required' : `${expectation} (got ${showValue(issue.input)})`;
 }
 
-/** A non-negative duration in ms. */
-const duration = z.string({ error: requiredOr(DURATION_EXPECTATION) }).transform((text, ctx) => {
-  const ms = parseDurationMs(text);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `${DURATION_EXPECTATION} (got ${showValue(text)})` });
-    return z.NEVER;
-  }
-  if (ms < 0) {
-    ctx.addIssue({ code: 'custom', message: `must not be negative (got ${showValue(text)})` });
-    return z.NEVER;
-  }
-  return ms;
-});
+interface DurationBounds {
+  /** Reject 0 ("must be > 0"). */
+  positive?: boolean;
+  /** Smallest non-zero value accepted (default: any). */
+  minMs?: number;
+  maxMs: number;
+  /** Names the bound in messages: "the longest <what> failsim accepts". */
+  what: string;
+}
+
+/**
+ * A duration in ms within bounds (docs/limits.md); never negative. YAML reads a bare `0` as a
+ * number; it is the duration 0 (Go's time.ParseDuration accepts "0" too).
+ */
+function durationIn(bounds: DurationBounds) {
+  return z.preprocess(
+    (v) => (v === 0 ? '0' : v),
+    z.string({ error: requiredOr(DURATION_EXPECTATION) }).transform((text, ctx) => {
+      const ms = parseDurationMs(text);
+      const fail = (message: string) => {
+        ctx.addIssue({ code: 'custom', message: `${message} (got ${showValue(text)})` });
+        return z.NEVER;
+      };
+      if (ms === undefined) return fail(DURATION_EXPECTATION);
+      if (ms < 0) return fail('must not be negative');
+      if (bounds.positive && ms === 0) return fail('must be > 0');
+      if (bounds.minMs !== undefined && ms < bounds.minMs) return fail(`must be at least ${describeBoundMs(bounds.minMs)}`);
+      if (ms > bounds.maxMs) return fail(`must be at most ${describeBoundMs(bounds.maxMs)}, the longest ${bounds.what} failsim accepts`);
+      return ms;
+    }),
+  );
+}
+
+/** A non-negative duration in ms (times inside a run). */
+const duration = durationIn({ maxMs: MAX_DURATION_MS, what: 'duration' });
 
 /** A strictly positive duration in ms. */
-const positiveDuration = duration.refine((ms) => ms > 0, { message: 'must be longer than 0' });
+const positiveDuration = durationIn({ positive: true, maxMs: MAX_DURATION_MS, what: 'duration' });
+
+/** A latency: at most MAX_LATENCY_MS, so that requests complete within a run. */
+const latency = durationIn({ maxMs: MAX_LATENCY_MS, what: 'latency' });
+const positiveLatency = durationIn({ positive: true, maxMs: MAX_LATENCY_MS, what: 'latency' });
+
+/** A metrics bucket: the timeline's resolution. */
+const bucketDuration = durationIn({ positive: true, minMs: MIN_BUCKET_MS, maxMs: MAX_DURATION_MS, what: 'duration' });
 
 function rateSchema(allowZero: boolean) {
   return z.string({ error: requiredOr(RATE_EXPECTATION) }).transform((text, ctx) => {
@@ -82,13 +113,9 @@ function numberIn(min: number, max: number, opts: { integer?: boolean; minExclus
   });
 }
 
-const LOCALITY_EXPECTATION = 'expected a locality like region, region/zone or region/zone/subzone';
-
 const localityText = z.string({ error: requiredOr(LOCALITY_EXPECTATION) }).superRefine((text, ctx) => {
-  const parts = text.split('/');
-  if (text === '' || parts.length > 3 || parts.some((p) => p === '' || p.trim() !== p)) {
-    ctx.addIssue({ code: 'custom', message: `${LOCALITY_EXPECTATION} (got ${showValue(text)})` });
-  }
+  const problem = localityTextProblem(text);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 const versionString = z
@@ -101,17 +128,17 @@ const versionString = z
 
 const LATENCY_KINDS = ['constant', 'uniform', 'exponential', 'lognormal', 'empirical'] as const;
 
-const quantilePoint = z.tuple([numberIn(0, 1), duration], {
+const quantilePoint = z.tuple([numberIn(0, 1), latency], {
   error: requiredOr('expected a [quantile, duration] pair like [0.99, 40ms]'),
 });
 
 const latencySchema = z
   .strictObject(
     {
-      constant: duration.optional(),
-      uniform: z.strictObject({ min: duration, max: duration }).optional(),
-      exponential: z.strictObject({ mean: positiveDuration }).optional(),
-      lognormal: z.strictObject({ median: positiveDuration, p99: positiveDuration }).optional(),
+      constant: latency.optional(),
+      uniform: z.strictObject({ min: latency, max: latency }).optional(),
+      exponential: z.strictObject({ mean: positiveLatency }).optional(),
+      lognormal: z.strictObject({ median: positiveLatency, p99: positiveLatency }).optional(),
       empirical: z.strictObject({ quantiles: z.array(quantilePoint).min(1) }).optional(),
     },
     { error: requiredOr(`expected a mapping with one of ${LATENCY_KINDS.join(', ')}`) },
@@ -177,7 +204,7 @@ const capacitySchema = z
   );
 
 const endpointSchema = z
-  .strictObject({ latency: latencySchema.optional(), connectRefusedDelay: duration.optional(), capacity: capacitySchema.optional() })
+  .strictObject({ latency: latencySchema.optional(), connectRefusedDelay: latency.optional(), capacity: capacitySchema.optional() })
   .transform(
     (e): EndpointSpec => ({
       latency: e.latency ?? DEFAULT_ENDPOINT.latency,
@@ -211,7 +238,7 @@ const effectParams = {
   blackhole: {},
   reset: {},
   'http-error': { code: numberIn(400, 599, { integer: true }).optional(), rate: numberIn(0, 1, { minExclusive: true }).optional() },
-  latency: { factor: numberIn(0, Infinity).optional(), add: duration.optional() },
+  latency: { factor: numberIn(0, MAX_LATENCY_FACTOR).optional(), add: latency.optional() },
 } as const;
 
 function effectVariants<B extends z.core.$ZodLooseShape>(base: B) {
@@ -323,7 +350,7 @@ const clientSchema = z.strictObject({
 });
 
 const metricsSchema = z.strictObject({
-  bucket: positiveDuration.optional(),
+  bucket: bucketDuration.optional(),
   mitigation: z.strictObject({ window: positiveDuration.optional(), threshold: numberIn(0, 1).optional() }).optional(),
   failback: z.strictObject({ tolerance: numberIn(0, 1).optional(), window: positiveDuration.optional() }).optional(),
 });
@@ -381,6 +408,14 @@ function crossCheck(s: RawScenario, ctx: z.RefinementCtx): void {
   });
   const bucket = s.metrics?.bucket ?? DEFAULT_METRICS.bucketMs;
   if (bucket > d) issue(['metrics', 'bucket'], `must not be longer than the run (duration ${fmt(d)})`);
+  const buckets = Math.ceil(d / bucket);
+  if (buckets > MAX_BUCKETS) {
+    issue(
+      ['metrics', 'bucket'],
+      `${formatDurationMs(bucket)}${s.metrics?.bucket === undefined ? ' (the default)' : ''} splits the run (duration ${formatDurationMs(d)}) into ${buckets} buckets; ` +
+        `at most ${MAX_BUCKETS} are allowed: give a metrics.bucket of at least ${formatDurationMs(Math.ceil(d / MAX_BUCKETS))} or a shorter duration`,
+    );
+  }
   const windows: [PropertyKey[], number | undefined][] = [
     [['metrics', 'mitigation', 'window'], s.metrics?.mitigation?.window],
     [['metrics', 'failback', 'window'], s.metrics?.failback?.window],

@@ -10,6 +10,7 @@ import { PriorityLoadState } from '../envoy/lb/priority-load.ts';
 import type { IstioConfig } from './load.ts';
 import { formatLocality } from './locality.ts';
 import { translateIstio, type TranslateOptions, type TranslatedCluster } from './translate.ts';
+import { resolveTranslatedOutlier } from './resolve-outlier.ts';
 import type { IstioWarning } from './diagnostics.ts';
 
 export interface ExplainWarning {
@@ -56,6 +57,8 @@ export interface ExplainOptions {
   clientLabels?: Record<string, string>;
   versions: ResolvedVersions;
   translate?: Omit<TranslateOptions, 'istioMinor'>;
+  /** The YAML the config was read from: errors then carry line numbers. */
+  sourceText?: string;
 }
 
 function fromIstioWarning(w: IstioWarning): ExplainWarning {
@@ -86,7 +89,10 @@ export function explainIstio(config: IstioConfig, options: ExplainOptions): Expl
   const clusters: ExplainedCluster[] = [];
   for (const locality of options.clientLocalities) {
     const translated = translateIstio(config, { locality, labels: options.clientLabels }, { ...(options.translate ?? {}), istioMinor });
-    for (const t of translated) clusters.push(explainCluster(t, locality, options.versions));
+    for (const t of translated) {
+      resolveTranslatedOutlier(t, profile, options.sourceText); // errors named by the DestinationRule field
+      clusters.push(explainCluster(t, locality, options.versions));
+    }
   }
   return {
     istioMinor,

@@ -89,6 +89,17 @@ export function parseIstioYaml(text: string, file: string): IstioConfig {
   return config;
 }
 
+/**
+ * The 1-based line of `path` (or its nearest ancestor) in document `document` (1-based) of Istio YAML
+ * text; undefined when the text does not parse or has no such document.
+ */
+export function lineOfDocumentPath(text: string, document: number, path: (string | number)[]): number | undefined {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { merge: true, lineCounter, prettyErrors: false });
+  const doc = Array.isArray(docs) ? docs[document - 1] : undefined;
+  return doc === undefined ? undefined : lineOfPath(doc, lineCounter, path);
+}
+
 function lineOfPath(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;

@@ -88,6 +88,8 @@ export interface TranslatedCluster {
   localitySettingEnabled: boolean;
   /** The effective Istio outlierDetection block (undefined: none). */
   outlierDetection: OutlierDetection | undefined;
+  /** Where that block is in the DestinationRule, relative to `spec` (for messages). */
+  outlierDetectionPath: (string | number)[] | undefined;
   /** The effective Istio locality setting (after precedence). */
   localitySetting: LocalityLbSettingInput | null;
   /** The service's traffic distribution as Istio reads it for this version ('Any' when none). */
@@ -457,6 +459,7 @@ function translateOne(
     localitySettingSource,
     localitySettingEnabled: localitySetting !== null,
     outlierDetection: eff.outlierDetection,
+    outlierDetectionPath: eff.from.outlierDetection,
     localitySetting,
     trafficDistribution: td.distribution,
     serviceEndpoints,

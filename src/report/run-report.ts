@@ -10,6 +10,7 @@ import { UserError } from '../config/errors.ts';
 import type { RunSummary } from '../sim/summary.ts';
 import type { ReportChart, ReportPage, ReportSection } from './html.ts';
 import type { VegaLiteSpec } from './render.ts';
+import { neverReachedText } from './mitigation.ts';
 import { timelineSpec, timeUnitFor, type TimelineData } from './timeline.ts';
 
 export const RUN_FILES = ['summary.json', 'timeseries.csv'] as const;
@@ -270,7 +271,7 @@ export function runReportPage(dir: string): ReportPage {
       ms(i.detectionMs?.median),
       ms(i.detectionMs?.max),
       i.detectionMs ? `${i.detectionMs.proxiesDetected}/${i.detectionMs.proxies}` : null,
-      ms(i.mitigationMs),
+      neverReachedText(i, s.metricSettings, (x) => pct(x)!) ?? ms(i.mitigationMs),
       ms(i.failbackMs),
       i.requests,
       i.errors,

@@ -17,6 +17,8 @@ import { resolveVersions, type ResolvedVersions } from '../envoy/profiles.ts';
 import { compileRetryPolicy, type RetryPolicy } from '../envoy/router/retry-policy.ts';
 import { parseIstioYaml, type IstioConfig } from '../istio/load.ts';
 import { translateIstio, type TranslatedCluster } from '../istio/translate.ts';
+import { resolveTranslatedOutlier } from '../istio/resolve-outlier.ts';
+import { IstioConfigError } from '../istio/diagnostics.ts';
 import type { FaultEndpoint } from '../world/faults.ts';
 import { checkFaultTargets } from './fault-targets.ts';
 
@@ -91,6 +93,12 @@ export function buildRunModel(loaded: LoadedScenario, configText: string, resour
     }
     // One cluster per port; clients call the first port (the article's single HTTP port).
     const t = translated[0];
+    try {
+      // Out-of-range values reported under the DestinationRule field the user wrote (with its line).
+      resolveTranslatedOutlier(t, versions.semantics.outlier, resourceOverrides.length ? undefined : configText);
+    } catch (e) {
+      throw e instanceof IstioConfigError ? new UserError(e.message) : e;
+    }
     return groupModel(index, spec, t.cluster, t, world, versions, `${scenario.istio}: DestinationRule outlierDetection`);
   });
   const { endpoints } = world;

@@ -14,6 +14,7 @@ import { formatPath, issueMessages } from '../config/issues.ts';
 import { parseFieldPath, parseOverride } from '../config/overrides.ts';
 import { parseSingleYamlDocument, yamlToData } from '../config/yaml.ts';
 import { prepareRun } from '../api.ts';
+import { MAX_SWEEP_RUNS, checkRunLimits, estimateRun, formatCount } from '../sim/limits.ts';
 import { readScenarioFiles } from '../node/files.ts';
 import type { RunSummary } from '../sim/summary.ts';
 
@@ -145,7 +146,12 @@ function scalarSource(node: unknown): string | undefined {
 }
 
 /** Reads, validates and checks an experiment file. Every problem is a UserError (exit 2). */
-export function loadExperiment(file: string): Experiment {
+export interface LoadExperimentOptions {
+  /** Lift the limits on the number of runs and on each run's size (`--force`; docs/limits.md). */
+  force?: boolean;
+}
+
+export function loadExperiment(file: string, options: LoadExperimentOptions = {}): Experiment {
   const path = resolve(file);
   let text: string;
   try {
@@ -205,10 +211,20 @@ export function loadExperiment(file: string): Experiment {
   // The scenario as it stands, then every value applied alone: a wrong resource, path or value is
   // reported against the vary entry that holds it.
   const scenarioLabel = exp.scenario;
+  // Refuse a sweep too big for the machine before checking (or building) any of its points.
+  const points = parameters.reduce((n, p) => n * p.values.length, 1);
+  const runs = points * exp.replications;
+  if (runs > MAX_SWEEP_RUNS && !options.force) {
+    throw new UserError(
+      `${file}: the sweep is too big: ${formatCount(points)} points × ${formatCount(exp.replications)} replications = ${formatCount(runs)} runs, ` +
+        `more than the limit of ${formatCount(MAX_SWEEP_RUNS)}; vary fewer values, use fewer replications, or pass --force (docs/limits.md)`,
+    );
+  }
   const check = (overrides: string[], where: string) => {
     try {
       const files = readScenarioFiles(scenarioPath, { sets: overrides });
-      prepareRun({ ...files, names: { ...files.names, scenario: scenarioLabel } });
+      const { loaded, model } = prepareRun({ ...files, names: { ...files.names, scenario: scenarioLabel } });
+      if (!options.force) checkRunLimits(estimateRun(model, loaded.scenario), loaded.scenario, scenarioLabel, 'pass --force');
       return files;
     } catch (e) {
       if (!(e instanceof UserError)) throw e;

@@ -3,8 +3,8 @@
  * directory must hold the same plan (fingerprint); together they must cover every run exactly once
  * (a run found twice must be identical).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { UserError } from '../config/errors.ts';
 import { JOURNAL_FILE, readRows } from './journal.ts';
 import { rowJson, runIndex, sortRows, type PointSummary, type RunRow } from './results.ts';
@@ -19,8 +19,29 @@ export interface MergeReport {
   summaries: PointSummary[];
 }
 
-export function mergeSweeps(dirs: readonly string[], outDir: string): MergeReport {
+/** The canonical path of a directory (symbolic links resolved) when it exists, else its absolute path. */
+function canonical(dir: string): string {
+  try {
+    return realpathSync(resolve(dir));
+  } catch {
+    return resolve(dir);
+  }
+}
+
+/**
+ * Merges shard directories into `outDir`. `prepareOut` (default: create it) runs once every input
+ * has been read and checked, before anything is written.
+ */
+export function mergeSweeps(
+  dirs: readonly string[],
+  outDir: string,
+  prepareOut: () => void = () => mkdirSync(outDir, { recursive: true }),
+): MergeReport {
   if (dirs.length === 0) throw new UserError('merge: give at least one sweep directory');
+  // Writing into an input would replace the shard's own results with the merge of all of them.
+  const outPath = canonical(outDir);
+  const clash = dirs.find((d) => canonical(d) === outPath);
+  if (clash !== undefined) throw new UserError(`merge: --out ${outDir} is one of the directories to merge (${clash}); choose another output directory`);
   let plan: SweepPlan | undefined;
   const rows = new Map<number, RunRow>();
   for (const dir of dirs) {
@@ -50,7 +71,7 @@ export function mergeSweeps(dirs: readonly string[], outDir: string): MergeRepor
         'merge every shard, and finish interrupted ones with --resume',
     );
   }
-  mkdirSync(outDir, { recursive: true });
+  prepareOut();
   const all = sortRows([...rows.values()]);
   const out = writeSweepOutputs(outDir, plan!, all);
   return { plan: plan!, runs: rows.size, files: out.files, rows: all, summaries: out.summaries! };

@@ -14,6 +14,40 @@ import { createRunPool } from './pool.ts';
 import { resultsCsv, resultsJsonl, runIndex, sortRows, summarizePoints, summaryCsv, type PointSummary, type RunRow } from './results.ts';
 
 export const PLAN_FILE = 'sweep.json';
+/** Written by a sharded sweep: which shard the directory holds (`{"shard": "1/4"}`); absent for a whole sweep. */
+export const SHARD_FILE = 'shard.json';
+
+function shardText(shard: Shard | undefined): string {
+  return shard === undefined ? 'the whole sweep' : `shard ${shard.index}/${shard.count}`;
+}
+
+/** The shard a sweep directory records: a Shard, undefined for a whole sweep. */
+function readShard(dir: string): Shard | undefined {
+  const path = join(dir, SHARD_FILE);
+  if (!existsSync(path)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${path}: not a shard record (${(e as Error).message})`);
+  }
+  const m = /^(\d+)\/(\d+)$/.exec(String((value as { shard?: unknown } | null)?.shard));
+  if (!m || Number(m[1]) >= Number(m[2])) throw new UserError(`${path}: not a shard record (expected {"shard": "i/N"})`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+/**
+ * A directory holds one shard (or the whole sweep) for good: resuming it as another shard would mix
+ * two shards' runs, which the merge then counts twice or misses.
+ */
+function checkSameShard(dir: string, shard: Shard | undefined): void {
+  const recorded = readShard(dir);
+  if (recorded?.index === shard?.index && recorded?.count === shard?.count) return;
+  throw new UserError(
+    `${dir} holds ${shardText(recorded)} of this sweep, not ${shardText(shard)}: resume it with ` +
+      `${recorded === undefined ? 'no --shard' : `--shard ${recorded.index}/${recorded.count}`}, or give ${shardText(shard)} another --out`,
+  );
+}
 
 export interface SweepOptions {
   outDir: string;
@@ -78,8 +112,10 @@ export async function runSweep(exp: Experiment, opts: SweepOptions): Promise<Swe
     if (existing.fingerprint !== plan.fingerprint) {
       throw new UserError(`${dir} holds a different sweep (${existing.name}; the experiment, scenario or mesh file changed since): cannot resume it`);
     }
+    checkSameShard(dir, opts.shard);
   }
   writeAtomically(join(dir, PLAN_FILE), planJson(plan));
+  if (opts.shard !== undefined) writeAtomically(join(dir, SHARD_FILE), `${JSON.stringify({ shard: `${opts.shard.index}/${opts.shard.count}` })}\n`);
 
   const owned = shardRuns(plan, opts.shard);
   const ownedSet = new Set(owned);
