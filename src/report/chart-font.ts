@@ -6,8 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FontMetrics } from './font-metrics.ts';
+import type { ChartFontMetrics } from './chart-style.ts';
 
-export const CHART_FONT_FAMILY = 'DejaVu Sans';
+export { CHART_FONT_FAMILY, type ChartFontMetrics } from './chart-style.ts';
+
 export const CHART_FONT_PACKAGE = 'fonts-dejavu-core';
 
 /** Where fonts-dejavu-core puts the faces. */
@@ -31,11 +33,6 @@ export function chartFontFiles(dir: string = CHART_FONT_DIR): [regular: string, 
     if (!existsSync(file)) throw new MissingChartFontError(file);
   }
   return files;
-}
-
-export interface ChartFontMetrics {
-  regular: FontMetrics;
-  bold: FontMetrics;
 }
 
 let loaded: ChartFontMetrics | undefined;

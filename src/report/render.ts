@@ -7,8 +7,11 @@
  */
 import { Resvg } from '@resvg/resvg-js';
 import type * as Vega from 'vega';
-import type { Config, TopLevelSpec } from 'vega-lite';
-import { CHART_FONT_FAMILY, chartFontFiles, chartFontMetrics } from './chart-font.ts';
+import type { TopLevelSpec } from 'vega-lite';
+import { chartFontFiles, chartFontMetrics } from './chart-font.ts';
+import { BASE_CHART_CONFIG, CHART_FONT_FAMILY, exactTextWidth } from './chart-style.ts';
+
+export { BASE_CHART_CONFIG, MIN_FONT_SIZE } from './chart-style.ts';
 
 type VegaLite = typeof import('vega-lite');
 
@@ -25,59 +28,13 @@ function loadChartLibraries(): Promise<{ vega: typeof Vega; vegaLite: VegaLite }
 
 export type VegaLiteSpec = TopLevelSpec;
 
-/** Smallest text size any chart uses, in px at scale 1 (legible once the PNG is drawn at 2×). */
-export const MIN_FONT_SIZE = 11;
-
-/**
- * Defaults every chart starts from; a spec's own `config` overrides them, except the font, which is
- * always DejaVu Sans because that is the only face the PNG renderer has.
- */
-export const BASE_CHART_CONFIG: Config = {
-  font: CHART_FONT_FAMILY,
-  background: 'white',
-  padding: 8,
-  aria: false, // no per-item aria-label attributes: they roughly double the SVG for no visual gain
-  // Titles start at the plot's left edge (frame 'group'), so stacked panels' titles line up.
-  title: { fontSize: 14, subtitleFontSize: 12, anchor: 'start', frame: 'group' },
-  axis: { labelFontSize: MIN_FONT_SIZE, titleFontSize: 12 },
-  legend: { labelFontSize: MIN_FONT_SIZE, titleFontSize: 12 },
-  header: { labelFontSize: MIN_FONT_SIZE, titleFontSize: 12 },
-  text: { fontSize: MIN_FONT_SIZE },
-};
-
-interface VegaTextItem {
-  fontSize?: number | string;
-  fontWeight?: string | number;
-  limit?: number;
-}
-
-interface VegaTextMetrics {
-  width: (item: VegaTextItem, text: unknown) => number;
-}
-
 let metricsInstalled = false;
 
 /** Replaces vega's text-width function (a process-wide setting in vega-scenegraph) with exact widths. */
 function installTextMetrics(vega: typeof Vega): void {
   if (metricsInstalled) return;
-  const fonts = chartFontMetrics();
-  const textMetrics = (vega as unknown as { textMetrics: VegaTextMetrics }).textMetrics;
-  textMetrics.width = (item, text) => {
-    const value = text == null ? '' : String(text).trim();
-    const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
-    if (size <= 0 || value === '') return 0;
-    const face = isBold(item.fontWeight) ? fonts.bold : fonts.regular;
-    const width = face.width(value, size);
-    // Vega truncates text wider than `limit` to fit it, so the drawn width never exceeds the limit.
-    return item.limit != null && item.limit > 0 ? Math.min(width, item.limit) : width;
-  };
+  (vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = exactTextWidth(chartFontMetrics());
   metricsInstalled = true;
-}
-
-function isBold(weight: string | number | undefined): boolean {
-  if (weight === undefined) return false;
-  if (typeof weight === 'number') return weight >= 600;
-  return weight === 'bold' || weight === 'bolder' || Number(weight) >= 600;
 }
 
 /** A loader that refuses every request: chart data is always inline. */
