@@ -6,22 +6,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { localityKey } from '../envoy/cluster.ts';
 import { formatEnvoyEvent } from '../envoy/outlier/event-log.ts';
-import { writeTimeline, type TimelineData } from './timeline.ts';
+import { writeTimeline } from './timeline.ts';
+import { proxyName, timelineData } from './timeline-data.ts';
 import type { RunSummary } from '../sim/summary.ts';
 import type { Simulation } from '../sim/simulation.ts';
 
-function locText(l: { region: string; zone: string; subzone: string }): string {
-  return localityKey(l).replace(/\/+$/, '');
-}
-
-export function proxyName(sim: Simulation, proxy: number): string {
-  const p = sim.proxies[proxy];
-  const g = p.group;
-  const first = sim.proxies.findIndex((q) => q.group === g);
-  return `clients${g.index}-sidecar${proxy - first}`;
-}
+export { proxyName, timelineData } from './timeline-data.ts';
 
 /** The per-bucket series as CSV: one row per bucket. */
 export function timeseriesCsv(sim: Simulation): string {
@@ -42,48 +33,6 @@ export function timeseriesCsv(sim: Simulation): string {
     lines.push(row.join(','));
   }
   return `${lines.join('\n')}\n`;
-}
-
-export function timelineData(sim: Simulation, summary: RunSummary): TimelineData {
-  const s = sim.series;
-  const eps = sim.model.endpoints;
-  const n = eps.length;
-  const times: number[] = [];
-  const errorRate: (number | null)[] = [];
-  const localities = [...new Set(eps.map((e) => locText(e.locality)))].sort();
-  const share: Record<string, (number | null)[]> = {};
-  for (const l of localities) share[l] = [];
-  for (let b = 0; b < s.bucketCount; b++) {
-    times.push(b * s.bucketMs);
-    errorRate.push(s.requests[b] > 0 ? s.failures[b] / s.requests[b] : null);
-    let total = 0;
-    for (let e = 0; e < n; e++) total += s.attempts[b * n + e];
-    const per: Record<string, number> = {};
-    for (let e = 0; e < n; e++) {
-      const l = locText(eps[e].locality);
-      per[l] = (per[l] ?? 0) + s.attempts[b * n + e];
-    }
-    for (const l of localities) share[l].push(total > 0 ? per[l] / total : null);
-  }
-  return {
-    title: `${summary.scenario} — Envoy ${summary.profile.envoy}${summary.profile.istio ? ` (Istio ${summary.profile.istio})` : ''}, profile ${summary.profile.outlier}`,
-    bucketMs: s.bucketMs,
-    times,
-    clientErrorRate: errorRate,
-    trafficShareByLocality: share,
-    ejections: sim.ejectionIntervals.map((i) => ({
-      host: eps[i.endpoint].address,
-      proxy: proxyName(sim, i.proxy),
-      fromMs: i.fromMs,
-      untilMs: i.untilMs,
-    })),
-    faults: sim.world.faults.windows.map((w) => ({
-      label: `${w.kind} ${Array.from(w.endpoints, (e) => eps[e].address).join(', ')}`,
-      fromMs: w.fromMs,
-      untilMs: w.untilMs,
-    })),
-    durationMs: sim.scenario.durationMs,
-  };
 }
 
 /** Envoy event-log lines per proxy, in time order. */
