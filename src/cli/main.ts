@@ -10,6 +10,7 @@ import { addRunCommand } from './run-command.ts';
 import { addExplainCommand } from './explain-command.ts';
 import { addSweepCommand } from './sweep-command.ts';
 import { addReportCommand } from './report-command.ts';
+import { addPlaygroundCommand } from './playground-command.ts';
 
 export interface CommandContext {
   stdout: (text: string) => void;
@@ -35,6 +36,7 @@ export function buildProgram(ctx: CommandContext): Command {
   addExplainCommand(program, ctx);
   addSweepCommand(program, ctx);
   addReportCommand(program, ctx);
+  addPlaygroundCommand(program, ctx);
   return program;
 }
 

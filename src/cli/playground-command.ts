@@ -1,0 +1,108 @@
+/**
+ * `failsim playground [--port N] [--no-open] [--rebuild]`: serves the browser playground
+ * (web/dist/index.html, built on first use by web/build.ts) on localhost and opens it in a browser
+ * when the machine has one. The page is self-contained: the server only hands out that one file.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { delimiter, join } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from './errors.ts';
+import type { CommandContext } from './main.ts';
+
+interface PlaygroundOptions {
+  port: string;
+  open: boolean;
+  rebuild?: boolean;
+}
+
+export const DEFAULT_PLAYGROUND_PORT = 8737;
+
+/** The built page, building it first when it is missing (or when asked to). */
+async function playgroundPage(rebuild: boolean, ctx: CommandContext): Promise<string> {
+  const { buildPlayground, DEFAULT_OUT } = await import('../../web/build.ts');
+  if (rebuild || !existsSync(DEFAULT_OUT)) {
+    ctx.stderr('building the playground page (npm run build:web)…\n');
+    await buildPlayground(DEFAULT_OUT);
+  }
+  return readFileSync(DEFAULT_OUT, 'utf8');
+}
+
+/** A command that opens a URL in the desktop's browser, or undefined when there is no desktop. */
+function browserOpener(): string[] | undefined {
+  if (process.platform === 'darwin') return ['open'];
+  if (process.platform === 'win32') return ['cmd', '/c', 'start', '""'];
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return undefined;
+  const onPath = (name: string): boolean => (process.env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, name)));
+  return onPath('xdg-open') ? ['xdg-open'] : undefined;
+}
+
+/** Serves `html` at / on 127.0.0.1:port (0 = any free port); resolves once listening. */
+export function servePage(html: string, port: number): Promise<Server> {
+  const body = Buffer.from(html);
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split(/[?#]/)[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    } else if (path === '/' || path === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('failsim playground: only / is served\n');
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+export function addPlaygroundCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('playground')
+    .summary('serve the browser playground on localhost')
+    .description(
+      'Serve the browser playground (one self-contained page: paste Istio or Envoy YAML, pick an incident, ' +
+        'run, see the timeline, share a link) on http://127.0.0.1:PORT/ and open it in a browser when the ' +
+        'machine has one. The page also works opened directly from web/dist/index.html (npm run build:web).',
+    )
+    .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', String(DEFAULT_PLAYGROUND_PORT))
+    .option('--no-open', 'do not open a browser')
+    .option('--rebuild', 'rebuild web/dist/index.html first')
+    .action(async (opts: PlaygroundOptions) => {
+      if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535) throw new UserError(`--port: expected a port number 0–65535 (got "${opts.port}")`);
+      const html = await playgroundPage(opts.rebuild === true, ctx);
+      let server: Server;
+      try {
+        server = await servePage(html, Number(opts.port));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new UserError(
+          code === 'EADDRINUSE' ? `--port ${opts.port}: the port is in use (try --port 0 for any free port)` : `cannot listen on port ${opts.port} (${code ?? String(e)})`,
+        );
+      }
+      const address = server.address();
+      const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : opts.port}/`;
+      ctx.stdout(`failsim playground: ${url}  (Ctrl+C stops it)\n`);
+      const opener = opts.open ? browserOpener() : undefined;
+      if (opener) {
+        const [cmd, ...args] = opener;
+        spawn(cmd, [...args, url], { stdio: 'ignore', detached: true }).on('error', () => ctx.stderr(`could not start ${cmd}: open ${url} yourself\n`)).unref();
+      } else if (opts.open) {
+        ctx.stderr('no browser found on this machine: open the address above in one\n');
+      }
+      await new Promise<void>((resolve) => {
+        server.on('close', resolve);
+        const stop = (): void => {
+          server.close();
+          server.closeAllConnections(); // a browser's keep-alive connection would hold close() open
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

@@ -1,0 +1,43 @@
+/** Messages between the page and its simulation worker (worker.ts). */
+import type { ExplainReport } from '../../src/api.ts';
+import type { TimelineData } from '../../src/report/timeline-spec.ts';
+import type { ScorecardRow } from './scorecard.ts';
+
+/** One scenario and the mesh configuration it names, as texts, with the file names messages use. */
+export interface ScenarioJob {
+  scenario: string;
+  config: string;
+  configKind: 'istio' | 'envoy';
+  names: { scenario: string; config: string };
+}
+
+export interface BatteryIncident {
+  id: string;
+  label: string;
+  /** The scenario with the incident's faults in place of its own. */
+  scenario: string;
+}
+
+export type Request =
+  | { kind: 'explain'; id: number; job: ScenarioJob }
+  | { kind: 'run'; id: number; job: ScenarioJob }
+  | { kind: 'battery'; id: number; job: ScenarioJob; incidents: BatteryIncident[] };
+
+/** A request before the page numbers it. */
+export type Outgoing = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+
+export interface RunResult {
+  /** Exactly what `failsim run --json` prints for the same scenario. */
+  json: string;
+  timeline: TimelineData;
+  requests: number;
+  /** Wall-clock time of the simulation in the worker (for the page's requests/s line). */
+  elapsedMs: number;
+}
+
+export type Response =
+  | { kind: 'progress'; id: number; simulatedMs: number; durationMs: number; step: number; steps: number }
+  | { kind: 'explained'; id: number; report: ExplainReport }
+  | { kind: 'ran'; id: number; result: RunResult }
+  | { kind: 'battery-ran'; id: number; rows: ScorecardRow[]; elapsedMs: number }
+  | { kind: 'failed'; id: number; message: string; internal: boolean };
