@@ -3,11 +3,12 @@
  * directory's files), and the page itself in headless Chromium: loads with no console errors and no
  * network request, every chart draws marks, and pointing at / clicking marks fills the details panel.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, skipBrowserTests } from '../helpers/chromium.ts';
 import { main } from '../../src/cli/main.ts';
 import { simulateRun } from '../../src/api.ts';
 import { readScenarioFiles } from '../../src/node/files.ts';
@@ -126,25 +127,7 @@ describe('report page contents', () => {
   });
 });
 
-// Debian's chromium (apt-get install chromium). Outside CI a machine without it skips the browser
-// tests with a message; in CI (CI set) they always run, and fail if the browser is missing.
-const CHROMIUM = '/usr/bin/chromium';
-const skipBrowser = !existsSync(CHROMIUM) && !process.env.CI;
-if (skipBrowser) {
-  console.warn(`test/report/html-report.test.ts: browser tests SKIPPED: ${CHROMIUM} is absent (apt-get install chromium) and CI is not set`);
-}
-
-// Flags from the machine notes: headless as root, and no background connections (the network is closed).
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const skipBrowser = skipBrowserTests('test/report/html-report.test.ts');
 
 describe.skipIf(skipBrowser)(`report page in headless Chromium (${CHROMIUM})`, () => {
   type Browser = import('playwright-core').Browser;

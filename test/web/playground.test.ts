@@ -6,53 +6,32 @@
  * document; the battery fills the scorecard and a run can be cancelled. Throughout: no console error,
  * no page error, and no request beyond the page file itself and the worker's blob: URL.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, skipBrowserTests } from '../helpers/chromium.ts';
 import { simulateRun } from '../../src/api.ts';
 import { main } from '../../src/cli/main.ts';
 import { readScenarioFiles } from '../../src/node/files.ts';
 import { timelineData } from '../../src/report/timeline-data.ts';
 import { timelineSpec } from '../../src/report/timeline.ts';
 import { buildPlayground } from '../../web/build.ts';
+import type { PageStatus } from '../../web/src/protocol.ts';
 
 const SEED_DIR = fileURLToPath(new URL('../../models/dynamodb-failover/', import.meta.url));
 const SEED_SCENARIO = join(SEED_DIR, 'c-failover.yaml');
 const SEED_ISTIO = readFileSync(join(SEED_DIR, 'istio.yaml'), 'utf8');
 
-// Debian's chromium (in .ci/apt-packages.txt). Outside CI a machine without it skips with a message;
-// in CI (CI set) the tests always run, and fail if the browser is missing.
-const CHROMIUM = '/usr/bin/chromium';
-const skipBrowser = !existsSync(CHROMIUM) && !process.env.CI;
-if (skipBrowser) console.warn(`test/web/playground.test.ts: SKIPPED: ${CHROMIUM} is absent (apt-get install chromium) and CI is not set`);
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const skipBrowser = skipBrowserTests('test/web/playground.test.ts');
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await main(['node', 'failsim', ...args], { stdout: (t) => (out += t), stderr: (t) => (err += t) });
   return { code, out, err };
-}
-
-interface PageStatus {
-  ready: boolean;
-  explains: number;
-  runs: number;
-  lastRun: { requests: number; elapsedMs: number } | null;
-  error: string | null;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'failsim-playground-'));

@@ -11,7 +11,7 @@ import { drawTimeline, loadFonts } from './chart.ts';
 import { INCIDENTS, incidentKind } from './incidents.ts';
 import type { IncidentChoice, PlaygroundInput } from './input.ts';
 import { locateError } from './locate.ts';
-import type { BatteryIncident, Outgoing, Request, Response, RunResult, ScenarioJob } from './protocol.ts';
+import type { BatteryIncident, Outgoing, PageStatus, Request, Response, RunResult, ScenarioJob } from './protocol.ts';
 import type { ScorecardRow } from './scorecard.ts';
 import { scenarioInfo, withConfigFile, withFaults, withLocalities, withVersion, type ScenarioInfo } from './scenario-edit.ts';
 import { decodeShare, encodeShare } from './share.ts';
@@ -22,17 +22,6 @@ interface Model {
   id: string;
   scenario: string;
   config: string;
-}
-
-/** What tests and anyone debugging read from the page (window.failsimPlayground). */
-interface PageStatus {
-  ready: boolean;
-  explains: number;
-  runs: number;
-  lastRun: { requests: number; elapsedMs: number } | null;
-  error: string | null;
-  /** The Vega-Lite spec of the timeline drawn last. */
-  timelineSpec: unknown;
 }
 
 const EXPLAIN_DEBOUNCE_MS = 300;

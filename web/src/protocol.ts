@@ -1,4 +1,4 @@
-/** Messages between the page and its simulation worker (worker.ts). */
+/** Messages between the page and its simulation worker (worker.ts), and the page's status for tests. */
 import type { ExplainReport } from '../../src/api.ts';
 import type { TimelineData } from '../../src/report/timeline-spec.ts';
 import type { ScorecardRow } from './scorecard.ts';
@@ -41,3 +41,14 @@ export type Response =
   | { kind: 'ran'; id: number; result: RunResult }
   | { kind: 'battery-ran'; id: number; rows: ScorecardRow[]; elapsedMs: number }
   | { kind: 'failed'; id: number; message: string; internal: boolean };
+
+/** What tests and anyone debugging read from the page (window.failsimPlayground). */
+export interface PageStatus {
+  ready: boolean;
+  explains: number;
+  runs: number;
+  lastRun: { requests: number; elapsedMs: number } | null;
+  error: string | null;
+  /** The Vega-Lite spec of the timeline drawn last. */
+  timelineSpec: unknown;
+}
