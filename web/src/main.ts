@@ -366,6 +366,7 @@ function run(): void {
     showError((e as Error).message);
     return;
   }
+  const started = performance.now();
   showProgress(0, 'starting…');
   const id = send(runWorker, request, (r) => {
     if (r.id !== running) return;
@@ -379,6 +380,7 @@ function run(): void {
     setRunning(null);
     if (r.kind === 'ran') {
       clearError();
+      status.lastRun = { requests: r.result.requests, elapsedMs: r.result.elapsedMs, wallMs: performance.now() - started };
       showRun(r.result);
     } else if (r.kind === 'battery-ran') {
       clearError();
@@ -404,7 +406,6 @@ function cancel(): void {
 
 function showRun(result: RunResult): void {
   const seconds = result.elapsedMs / 1000;
-  status.lastRun = { requests: result.requests, elapsedMs: result.elapsedMs };
   showProgress(1, 'done');
   el.runStatus.textContent = `${result.requests.toLocaleString('en-US')} requests simulated in ${seconds.toFixed(2)} s (${Math.round(
     result.requests / Math.max(seconds, 1e-3),

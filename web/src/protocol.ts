@@ -47,7 +47,8 @@ export interface PageStatus {
   ready: boolean;
   explains: number;
   runs: number;
-  lastRun: { requests: number; elapsedMs: number } | null;
+  /** The last run: requests, ms the worker spent simulating, ms from Run to the result on the page. */
+  lastRun: { requests: number; elapsedMs: number; wallMs: number } | null;
   error: string | null;
   /** The Vega-Lite spec of the timeline drawn last. */
   timelineSpec: unknown;

@@ -91,8 +91,8 @@ export function describeSummary(container: HTMLElement, s: RunSummary): void {
     kv('client requests', s.requests.total.toLocaleString('en-US')),
     kv('client error rate (after retries)', pct(s.requests.errorRate)),
     kv('failed requests', s.requests.failed.toLocaleString('en-US')),
-    kv('ejections enforced', String(s.ejections.enforced)),
-    kv('ejections refused by the cap', String(s.ejections.overflow)),
+    kv('ejections enforced', s.ejections.enforced.toLocaleString('en-US')),
+    kv('ejections refused by the cap', s.ejections.overflow.toLocaleString('en-US')),
     kv('latency p50 / p99', `${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p99)}`),
   ];
   const incidents = s.incidents.map((i) => [
