@@ -3,10 +3,11 @@
  * (web/dist/index.html, built on first use by web/build.ts) on localhost and opens it in a browser
  * when the machine has one. The page is self-contained: the server only hands out that one file.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { UserError } from './errors.ts';
 import type { CommandContext } from './main.ts';
@@ -19,14 +20,39 @@ interface PlaygroundOptions {
 
 export const DEFAULT_PLAYGROUND_PORT = 8737;
 
-/** The built page, building it first when it is missing (or when asked to). */
-async function playgroundPage(rebuild: boolean, ctx: CommandContext): Promise<string> {
-  const { buildPlayground, DEFAULT_OUT } = await import('../../web/build.ts');
-  if (rebuild || !existsSync(DEFAULT_OUT)) {
-    ctx.stderr('building the playground page (npm run build:web)…\n');
-    await buildPlayground(DEFAULT_OUT);
+/**
+ * The package's root: the nearest folder up from this module with failsim's package.json (this file
+ * runs from src/cli/ through tsx, or from the prebuilt bundle in dist/).
+ */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'failsim') return dir;
+    } catch {
+      // no package.json here: keep walking up
+    }
+    dir = dirname(dir);
   }
-  return readFileSync(DEFAULT_OUT, 'utf8');
+  throw new UserError('cannot find the failsim package folder (for web/dist/index.html)');
+}
+
+/**
+ * The built page, building it first when it is missing (or when asked to). The build runs as
+ * `npm run build:web` does, in a child process: web/build.ts is TypeScript and drives esbuild, which
+ * the prebuilt CLI bundle neither contains nor could.
+ */
+function playgroundPage(rebuild: boolean, ctx: CommandContext): string {
+  const root = packageRoot();
+  const page = join(root, 'web', 'dist', 'index.html');
+  if (rebuild || !existsSync(page)) {
+    ctx.stderr('building the playground page (npm run build:web)…\n');
+    const build = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'web', 'build.ts'), page], { cwd: root, encoding: 'utf8' });
+    if (build.status !== 0) {
+      throw new UserError(`building the playground page failed (npm run build:web needs the devDependencies, esbuild among them):\n${build.stderr.trim()}`);
+    }
+  }
+  return readFileSync(page, 'utf8');
 }
 
 /** A command that opens a URL in the desktop's browser, or undefined when there is no desktop. */
@@ -75,7 +101,7 @@ export function addPlaygroundCommand(program: Command, ctx: CommandContext): voi
     .option('--rebuild', 'rebuild web/dist/index.html first')
     .action(async (opts: PlaygroundOptions) => {
       if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535) throw new UserError(`--port: expected a port number 0–65535 (got "${opts.port}")`);
-      const html = await playgroundPage(opts.rebuild === true, ctx);
+      const html = playgroundPage(opts.rebuild === true, ctx);
       let server: Server;
       try {
         server = await servePage(html, Number(opts.port));
