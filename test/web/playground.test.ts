@@ -261,13 +261,19 @@ describe.skipIf(skipBrowser)(`playground page in headless Chromium (${CHROMIUM})
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(shots, 'playground-phone.png'), fullPage: true });
 
-    // Cancel: start the battery again and stop it at once; the page answers and can run again.
+    // Cancel: a run of 100 simulated hours (≈ 10^8 requests) is stopped once it has shown progress;
+    // the page answered throughout, and runs again afterwards (in a fresh worker).
+    await page.selectOption('[data-testid=incident-select]', 'scenario');
+    const scenario = await page.locator('[data-testid=scenario-input]').inputValue();
+    await paste(page, 'scenario-input', scenario.replace('duration: 5m', 'duration: 100h').replace(/faults:[\s\S]*$/, ''));
     await page.click('[data-testid=run-button]');
+    await page.waitForFunction(() => Number((document.querySelector('[data-testid=progress]') as HTMLProgressElement).value) > 0, null, { polling: 20 });
+    expect(await page.locator('#progress-label').textContent()).toMatch(/^simulated \d+ s of 360000 s$/);
     await page.click('[data-testid=cancel-button]');
     expect(await page.locator('#progress-label').textContent()).toBe('cancelled');
     expect(await page.locator('[data-testid=run-button]').isEnabled()).toBe(true);
+    await paste(page, 'scenario-input', scenario);
 
-    await page.selectOption('[data-testid=incident-select]', 'scenario');
     await page.locator('[data-testid=yaml-input]').focus();
     const before = (await status(page)).runs;
     await page.keyboard.press('Control+Enter');
