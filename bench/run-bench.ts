@@ -9,13 +9,19 @@
  *   npm run bench -- --long               # memory check: the seed scenario at ≈100 M requests
  *   npm run bench -- --json               # also print the results as one JSON document
  *
- * Each scenario runs in a fresh child process (node bin/bench.mjs --child ...), so its peak RSS
+ * Each scenario runs in a fresh child process (`node CHILD --child ...`), so its peak RSS
  * (VmHWM from /proc/self/status) is its own and JIT warm-up is counted the same way for each. The
  * duration and every fault's from/until are scaled by the same factor, so a scaled run keeps the
  * shape of the incident. Timed: src/sim/run-model.ts's runModel — building the simulation, running it
  * and summarising (the summary takes milliseconds), not loading the YAML. "Simulated requests" =
  * arrivals (finished + still in flight at the end). CPU time is printed too: on a shared machine it
  * is steadier than wall time.
+ *
+ * CHILD is this file bundled by esbuild (once per `npm run bench`, into node_modules/.cache), so the
+ * bench times the code the way the CLI runs it (a bundle, scripts/build-cli.mjs); the timed span
+ * excludes start-up, and in-process the bundle and tsx measured the same within noise
+ * (experiments/perf/cli-startup.md). Without esbuild the children run through tsx (bin/bench.mjs),
+ * and the output says so.
  *
  * In the same run it measures two yardsticks (bench/reference-loops.ts): the bare loop
  * (bench/bare-kernel.mjs, the project's reference; no Envoy logic) and the engine floor
@@ -164,10 +170,34 @@ function runFloorChild(seconds: number): void {
 }
 
 function floorInChild(seconds: number): FloorResult {
-  const args = [join(root, 'bin/bench.mjs'), '--child-floor', String(seconds)];
-  const r = spawnSync(process.execPath, [...process.execArgv, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, [...childCommand, '--child-floor', String(seconds)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`engine floor: child exited with ${r.status ?? r.signal}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as FloorResult;
+}
+
+/** How children are started: node's arguments before `--child …` (set by main). */
+let childCommand: string[] = [];
+
+/** Bundles this file for the children (see the header); the tsx entry when esbuild is missing. */
+async function prepareChildCommand(): Promise<{ command: string[]; how: string }> {
+  try {
+    const esbuild = await import('esbuild');
+    const outfile = join(root, 'node_modules/.cache/failsim-bench/run-bench.mjs');
+    await esbuild.build({
+      entryPoints: [fileURLToPath(import.meta.url)],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      tsconfig: join(root, 'tsconfig.json'),
+      outfile,
+      logLevel: 'warning',
+    });
+    return { command: [outfile], how: 'bundled with esbuild, as the CLI runs' };
+  } catch (e) {
+    return { command: [...process.execArgv, join(root, 'bin/bench.mjs')], how: `through tsx (no bundle: ${(e as Error).message.split('\n')[0]})` };
+  }
 }
 
 function median(xs: number[]): number {
@@ -178,8 +208,8 @@ function median(xs: number[]): number {
 
 function runInChild(b: BenchScenario, requests: number): ChildResult {
   const sets = scaleOverrides(b.file, requests);
-  const args = [join(root, 'bin/bench.mjs'), '--child', b.name, b.file, JSON.stringify(sets)];
-  const r = spawnSync(process.execPath, [...process.execArgv, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [...childCommand, '--child', b.name, b.file, JSON.stringify(sets)];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`${b.name}: child exited with ${r.status ?? r.signal}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
 }
@@ -188,7 +218,7 @@ function fmt(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0);
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--child') {
     runChild(argv[1], argv[2], JSON.parse(argv[3]) as string[]);
     return;
@@ -218,6 +248,9 @@ function main(argv: string[]): void {
   const list = long ? [LONG] : REFERENCE.filter((b) => only === undefined || b.name.includes(only));
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`failsim bench — node ${process.version}, ${cpus().length} CPUs (${cpu.trim()})`);
+  const child = await prepareChildCommand();
+  childCommand = child.command;
+  console.log(`simulator runs ${child.how}`);
   const results: ChildResult[] = [];
   const bares: BareLoopResult[] = [];
   const floors: FloorResult[] = [];
@@ -267,4 +300,4 @@ function main(argv: string[]): void {
   if (json) console.log(JSON.stringify({ node: process.version, cpus: cpus().length, cpu, bareLoop: bares, engineFloor: floors, results, ratios }, null, 2));
 }
 
-main(process.argv.slice(2));
+await main(process.argv.slice(2));
