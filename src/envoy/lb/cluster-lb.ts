@@ -14,7 +14,7 @@ import type { EnvoySemantics } from '../profiles.ts';
 import { excludedMask, FAILED_OUTLIER_CHECK, HEALTH_HEALTHY } from './health.ts';
 import { compareLocality, HostSetState, localityId, sameLocality, type HostDescription } from './host-sets.ts';
 import { HostPicker, POLICY_LEAST_REQUEST, POLICY_RANDOM, POLICY_ROUND_ROBIN } from './host-picker.ts';
-import { LocalityScheduler } from './locality-wrr.ts';
+import { FORCED_UNKNOWN, LocalityScheduler } from './locality-wrr.ts';
 import { choosePriority, panicThresholdPercent, PriorityLoadState } from './priority-load.ts';
 import { USE_PLUGIN_LOAD, type PreviousPrioritiesRetryPriority } from './retry-priority.ts';
 import { SlowStartTracker } from './slow-start.ts';
@@ -82,6 +82,8 @@ export interface ClusterLbOptions {
   zoneAware?: ZoneAwareOptions;
   /** Newest Envoy's coalesce_lb_rebuilds_on_batch_update: rebuild schedulers once per batch. */
   coalesceBatchRebuilds?: boolean;
+  /** Take the forced-pick shortcut (chooseHost); default true. False runs every try (tests compare). */
+  forcedPicks?: boolean;
 }
 
 export interface PriorityLoadSummaryRow {
@@ -139,6 +141,19 @@ export class ClusterLoadBalancer {
   private readonly dirty: Uint8Array;
   private batchDepth = 0;
 
+  // The forced pick (see chooseHost): recomputed by updateForcedPick() after every state change.
+  /** The host every try returns whatever the random draws, or -1 when the draws decide. */
+  private forcedHost = -1;
+  /** Random draws one try takes (the priority hash, then the policy's own). */
+  private forcedDraws = 0;
+  /** The source whose round-robin index one try advances, or -1. */
+  private forcedRrSource = -1;
+  private forcedPriority = -1;
+  private forcedLocality = -1;
+  private forcedSourceKind = SOURCE_NONE;
+  private forcedPanic = false;
+  private readonly forcedPicks: boolean;
+
   constructor(
     readonly cluster: EnvoyCluster,
     semantics: EnvoySemantics,
@@ -169,6 +184,7 @@ export class ClusterLoadBalancer {
     this.failTrafficOnPanic = options.failTrafficOnPanic ?? false;
     this.localityWeighted = cluster.locality_weighted_lb_config === true;
     this.coalesce = options.coalesceBatchRebuilds ?? false;
+    this.forcedPicks = options.forcedPicks ?? true;
     this.dirty = new Uint8Array(priorityCount);
 
     const descriptions: HostDescription[] = endpoints.map((e) => ({ priority: e.priority, locality: e.locality, weight: e.weight }));
@@ -255,6 +271,7 @@ export class ClusterLoadBalancer {
       this.picker.seed = random.next();
       for (let p = 0; p < priorityCount; p++) this.refreshSources(p);
     }
+    this.updateForcedPick();
   }
 
   // ---------------------------------------------------------------- state changes
@@ -328,6 +345,7 @@ export class ClusterLoadBalancer {
       }
     }
     this.dirty.fill(0);
+    this.updateForcedPick();
   }
 
   private recomputeLoads(p: number): void {
@@ -378,14 +396,106 @@ export class ClusterLoadBalancer {
     for (let k = 0; k < L; k++) picker.refreshSource(base + 3 + L + k, hs.bucketDegraded[k], hs.bucketDegradedCount[k]);
   }
 
+  /**
+   * Finds whether chooseHostOnce's host is fixed in the current state: one priority takes all the
+   * load (so the priority hash cannot change it), the locality (if any) is fixed, and the source it
+   * picks from holds one host. Mirrors chooseHostOnce's branches in order; anything it cannot
+   * decide without drawing (zone-aware routing, an EDF of several localities) leaves no forced pick.
+   */
+  private updateForcedPick(): void {
+    this.forcedHost = -1;
+    if (!this.forcedPicks) return;
+    const healthyLoad = this.loads.healthyLoad;
+    let p = -1;
+    for (let q = 0; q < this.priorityCount; q++) if (healthyLoad[q] === 100) p = q;
+    if (p < 0) return;
+    const hs = this.hostSets[p];
+    const base = this.sourceBase[p];
+    const panic = this.loads.panic[p] === 1;
+    let source: number;
+    let hosts: ArrayLike<number>;
+    let count: number;
+    let kind: number;
+    let locality = -1;
+    if (panic) {
+      if (this.failTrafficOnPanic) return;
+      source = base + SOURCE_ALL_HOSTS;
+      hosts = hs.hosts;
+      count = hs.hosts.length;
+      kind = SOURCE_ALL_HOSTS;
+    } else {
+      if (this.localityWeighted) {
+        locality = this.healthyLocality[p].fixedChoice;
+        if (locality === FORCED_UNKNOWN) return;
+      }
+      if (locality >= 0) {
+        source = base + 3 + locality;
+        hosts = hs.bucketHealthy[locality];
+        count = hs.bucketHealthyCount[locality];
+        kind = SOURCE_LOCALITY_HEALTHY_HOSTS;
+      } else {
+        const za = this.zoneAware;
+        if (p === 0 && za !== null && za.state !== NO_LOCALITY_ROUTING) return;
+        source = base + SOURCE_HEALTHY_HOSTS;
+        hosts = hs.healthy;
+        count = hs.healthyCount;
+        kind = SOURCE_HEALTHY_HOSTS;
+      }
+    }
+    if (count !== 1) return;
+    const picker = this.picker;
+    let draws = 1; // the priority hash
+    let rrSource = -1;
+    if (picker.policy === POLICY_ROUND_ROBIN) {
+      if (picker.weighted[source] === 1) return;
+      rrSource = source;
+    } else if (picker.policy === POLICY_LEAST_REQUEST) {
+      if (picker.weighted[source] === 1) return;
+      if (!picker.fullScan) draws += picker.choiceCount; // N choices, each a draw, even among one host
+    }
+    this.forcedHost = hosts[0];
+    this.forcedDraws = draws;
+    this.forcedRrSource = rrSource;
+    this.forcedPriority = p;
+    this.forcedLocality = locality;
+    this.forcedSourceKind = kind;
+    this.forcedPanic = panic;
+  }
+
+  /** The host every pick returns in the current state without a retry plugin, or -1 (tests). */
+  get forcedPick(): number {
+    return this.forcedHost;
+  }
+
   // ---------------------------------------------------------------- picking
 
   /**
    * Envoy's chooseHost: up to hostSelectionRetryCount + 1 tries (1 without a context), stopping at the
    * first host the context accepts or at "no host"; if every try is rejected, the last host.
    * Returns a host index, or -1 (no healthy upstream).
+   *
+   * When the host is forced (updateForcedPick: e.g. one host per priority and all load on one
+   * priority, the usual Istio failover layout), the tries are not run: their random draws are
+   * consumed and their round-robin steps and counters applied, so the streams and every later pick
+   * are exactly as if they had run — a retry whose previous_hosts predicate rejects the forced host
+   * takes all hostSelectionRetryCount + 1 tries' draws and gets that host anyway, as Envoy does.
    */
   chooseHost(ctx: PickContext | null): number {
+    const forced = this.forcedHost;
+    if (forced >= 0 && (ctx === null || (ctx.retryPriority === null && (ctx.healthyLoadOverride === null || ctx.degradedLoadOverride === null)))) {
+      const reject = ctx === null ? null : ctx.rejectHosts;
+      const tries = reject === null || reject[forced] === 0 ? 1 : (ctx as PickContext).hostSelectionRetryCount + 1;
+      const random = this.random;
+      for (let i = tries * this.forcedDraws; i > 0; i--) random.next();
+      if (this.forcedRrSource >= 0) this.picker.rrIndex[this.forcedRrSource] += tries;
+      this.lastPriority = this.forcedPriority;
+      this.lastDegraded = false;
+      this.lastLocality = this.forcedLocality;
+      this.lastSourceKind = this.forcedSourceKind;
+      this.lastPanic = this.forcedPanic;
+      if (this.forcedPanic) this.panicPicks += tries;
+      return forced;
+    }
     const maxAttempts = ctx === null ? 1 : ctx.hostSelectionRetryCount + 1;
     let host = -1;
     for (let i = 0; i < maxAttempts; i++) {

@@ -10,6 +10,9 @@
  */
 import { EdfScheduler, type EdfInitMode, type WeightSource } from './edf.ts';
 
+/** LocalityScheduler.fixedChoice when the choice is not fixed. */
+export const FORCED_UNKNOWN = -2;
+
 export function effectiveLocalityWeight(
   weight: number,
   hostCount: number,
@@ -94,6 +97,15 @@ export class LocalityScheduler implements WeightSource {
   choose(): number {
     if (!this.active) return -1;
     return this.single >= 0 ? this.single : this.edf.pickAndAdd(this);
+  }
+
+  /**
+   * What choose() returns without calling it, when that is fixed: -1 (no scheduler) or the single
+   * locality; FORCED_UNKNOWN when an EDF of several localities decides (and choose() changes it).
+   */
+  get fixedChoice(): number {
+    if (!this.active) return -1;
+    return this.single >= 0 ? this.single : FORCED_UNKNOWN;
   }
 
   weightOf(locality: number): number {
