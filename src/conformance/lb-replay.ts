@@ -16,7 +16,7 @@ import { NEWEST_ENVOY_MINOR, semanticsForEnvoyMinor, type EnvoySemantics } from 
 import { ClusterLoadBalancer, PickContext, SOURCE_KIND_NAMES, SOURCE_NONE, type ClusterLbOptions } from '../envoy/lb/cluster-lb.ts';
 import type { EdfInitMode } from '../envoy/lb/edf.ts';
 import { FAILED_ACTIVE_HC, FAILED_EDS_HEALTH, DEGRADED_EDS_HEALTH, PENDING_ACTIVE_HC } from '../envoy/lb/health.ts';
-import { HostPicker, POLICY_LEAST_REQUEST, POLICY_ROUND_ROBIN } from '../envoy/lb/host-picker.ts';
+import { HostPicker, POLICY_ROUND_ROBIN } from '../envoy/lb/host-picker.ts';
 import { LocalityScheduler } from '../envoy/lb/locality-wrr.ts';
 import { choosePriority } from '../envoy/lb/priority-load.ts';
 import { PreviousPrioritiesRetryPriority, USE_ORIGINAL_LOAD } from '../envoy/lb/retry-priority.ts';

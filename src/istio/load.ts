@@ -16,10 +16,7 @@ import {
   VirtualServiceDocSchema,
   type DestinationRuleSpec,
   type IstioKind,
-  type LocalityLbSetting,
-  type OutlierDetection,
   type ServiceEntrySpec,
-  type TrafficPolicy,
   type VirtualServiceSpec,
 } from './schema.ts';
 import { IstioConfigError, formatPath, type IstioWarning, type SourceRef } from './diagnostics.ts';
