@@ -180,6 +180,22 @@ describe.skipIf(skipBrowser)(`playground page in headless Chromium (${CHROMIUM})
     await page.close();
   });
 
+  test('a plain Envoy model: picked from the list, explained and run to the CLI\'s JSON', async () => {
+    const { page, problems } = await open();
+    const before = (await status(page)).explains;
+    await page.selectOption('[data-testid=model-select]', 'envoy-static-failover/scenario.yaml');
+    await explained(page, before);
+    expect(await page.locator('#config-label').textContent()).toBe('Envoy cluster (envoy.yaml)');
+    expect(await page.$$eval('[data-testid=version-select] option', (o) => o.some((x) => x.getAttribute('value')?.startsWith('istio:')))).toBe(false);
+    const scenario = join(fileURLToPath(new URL('../../models/envoy-static-failover/', import.meta.url)), 'scenario.yaml');
+    expect(await warningCodes(page)).toEqual(await cliWarningCodes([scenario]));
+    await runAndWait(page);
+    const cliRun = await cli(['run', scenario, '--json']);
+    expect(await page.locator('[data-testid=summary-json]').textContent()).toBe(cliRun.out);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   test('an error is shown on its line of the YAML, and cleared when fixed', async () => {
     const { page, problems } = await open();
     const bad = SEED_ISTIO.replace('interval: 15s', 'interval: 15x');
