@@ -2,7 +2,8 @@
  * `npm run bench:web`: the playground's simulation speed against the CLI's, in the same sitting.
  *
  * Both sides run the seed scenario (models/dynamodb-failover/c-failover.yaml, ≈ 90 000 requests) the
- * same way — src/api.ts's simulateRun with recordEvents (what the page's worker does) — `runs` times:
+ * same way — src/api.ts's simulateRun with recordEvents (what the page's worker does), bundled by
+ * esbuild on both sides (Node: as the prebuilt CLI is; the page: web/build.ts) — `runs` times:
  * the first run in a fresh Node process / a fresh page worker is "cold" (JIT warm-up included), the
  * median of the others is "warm". The browser side is the built page (web/dist/index.html) in Debian's
  * headless Chromium, timed by the worker (simulation) and by the page (Run pressed → result shown).
@@ -10,12 +11,14 @@
  *   npm run build:web && npm run bench:web [-- --runs 7]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { simulateRun } from '../src/api.ts';
-import { readScenarioFiles } from '../src/node/files.ts';
+import { build } from 'esbuild';
+import type * as Api from '../src/api.ts';
+import type * as Files from '../src/node/files.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/helpers/chromium.ts';
 import { DEFAULT_OUT } from './build.ts';
 import type { PageStatus } from './src/protocol.ts';
@@ -34,8 +37,29 @@ function median(values: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** In a fresh process: `runs` timed runs of the seed. */
-function nodeChild(runs: number): Timing {
+/**
+ * In a fresh process: `runs` timed runs of the seed, through an esbuild bundle of src/api.ts built
+ * as the CLI's (scripts/build-cli.mjs: platform node, tsconfig.json) — the engine `failsim run`
+ * executes — so both sides run esbuild's output of the same sources.
+ */
+async function nodeChild(runs: number): Promise<Timing> {
+  const dir = mkdtempSync(join(tmpdir(), 'failsim-bench-web-'));
+  const file = join(dir, 'engine.mjs');
+  await build({
+    stdin: { contents: "export { simulateRun } from './src/api.ts'; export { readScenarioFiles } from './src/node/files.ts';", resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    tsconfig: join(ROOT, 'tsconfig.json'),
+    banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+    outfile: file,
+    logLevel: 'warning',
+  });
+  const { simulateRun, readScenarioFiles } = (await import(pathToFileURL(file).href)) as {
+    simulateRun: typeof Api.simulateRun;
+    readScenarioFiles: typeof Files.readScenarioFiles;
+  };
   const input = readScenarioFiles(SEED);
   const ms: number[] = [];
   let requests = 0;
@@ -83,7 +107,7 @@ function row(label: string, t: Timing): string {
 
 const args = process.argv.slice(2);
 if (args[0] === '--child') {
-  process.stdout.write(JSON.stringify(nodeChild(Number(args[1]))));
+  process.stdout.write(JSON.stringify(await nodeChild(Number(args[1]))));
 } else {
   const runsAt = args.indexOf('--runs');
   const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 7;
@@ -94,7 +118,7 @@ if (args[0] === '--child') {
   const cli = JSON.parse(child.stdout) as Timing;
   const page = await browser(runs);
   console.log(`seed scenario, ${page.requests.toLocaleString('en-US')} requests, ${runs} runs each (first = cold)`);
-  console.log(row('Node (CLI engine)', cli));
+  console.log(row('Node (CLI bundle)', cli));
   console.log(row('Chromium worker', page));
   console.log(`${'Chromium, Run → shown'.padEnd(22)} cold ${page.wallMs[0].toFixed(0).padStart(5)} ms                      warm median ${median(page.wallMs.slice(1)).toFixed(0).padStart(5)} ms`);
   const ratio = (a: number, b: number) => (b / a).toFixed(2);

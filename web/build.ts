@@ -74,6 +74,8 @@ async function bundle(entry: string): Promise<string> {
     minify: true,
     legalComments: 'none',
     define: { 'process.env.NODE_ENV': '"production"' },
+    // tsconfig.json's useDefineForClassFields: false matters for speed (docs/architecture.md).
+    tsconfig: join(ROOT, 'tsconfig.json'),
     logLevel: 'silent',
   });
   return result.outputFiles[0].text;
