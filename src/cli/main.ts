@@ -11,6 +11,7 @@ import { addExplainCommand } from './explain-command.ts';
 import { addSweepCommand } from './sweep-command.ts';
 import { addReportCommand } from './report-command.ts';
 import { addPlaygroundCommand } from './playground-command.ts';
+import { addCheckCommand } from './check-command.ts';
 
 export interface CommandContext {
   stdout: (text: string) => void;
@@ -37,6 +38,7 @@ export function buildProgram(ctx: CommandContext): Command {
   addSweepCommand(program, ctx);
   addReportCommand(program, ctx);
   addPlaygroundCommand(program, ctx);
+  addCheckCommand(program, ctx);
   return program;
 }
 

@@ -50,10 +50,10 @@ function terminalBar(format: string, showAfterMs: number, scale: (n: number) => 
   };
 }
 
-/** Sweep progress: a bar on a terminal; elsewhere one line per 10 % of the runs. */
-export function sweepProgress(ctx: CommandContext, enabled: boolean): ProgressReporter {
+/** Sweep (or check/tune: `label`) progress: a bar on a terminal; elsewhere one line per 10 % of the runs. */
+export function sweepProgress(ctx: CommandContext, enabled: boolean, label = 'sweep'): ProgressReporter {
   if (!enabled) return SILENT;
-  if (process.stderr.isTTY === true) return terminalBar('sweep [{bar}] {value}/{total} runs | {rate} runs/s | ETA {etaText}', 0, (n) => n);
+  if (process.stderr.isTTY === true) return terminalBar(`${label} [{bar}] {value}/{total} runs | {rate} runs/s | ETA {etaText}`, 0, (n) => n);
   let startedAt = performance.now();
   let startDone = 0;
   let nextTenth = -1;
@@ -63,7 +63,7 @@ export function sweepProgress(ctx: CommandContext, enabled: boolean): ProgressRe
         startedAt = performance.now();
         startDone = done;
         nextTenth = Math.floor((done / Math.max(1, total)) * 10) + 1;
-        ctx.stderr(`sweep: ${total} runs${done ? `, ${done} already done` : ''}\n`);
+        ctx.stderr(`${label}: ${total} runs${done ? `, ${done} already done` : ''}\n`);
         return;
       }
       const tenth = Math.floor((done / Math.max(1, total)) * 10);
@@ -72,7 +72,7 @@ export function sweepProgress(ctx: CommandContext, enabled: boolean): ProgressRe
       const s = (performance.now() - startedAt) / 1000;
       const rate = (done - startDone) / Math.max(s, 1e-9);
       const eta = rate > 0 ? (total - done) / rate : 0;
-      ctx.stderr(`sweep: ${done}/${total} runs (${Math.floor((done / total) * 100)}%), ${rate.toFixed(1)} runs/s, ETA ${formatSeconds(eta)}\n`);
+      ctx.stderr(`${label}: ${done}/${total} runs (${Math.floor((done / total) * 100)}%), ${rate.toFixed(1)} runs/s, ETA ${formatSeconds(eta)}\n`);
     },
     stop: () => undefined,
     active: true,

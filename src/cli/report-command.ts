@@ -8,12 +8,14 @@ import type { Command } from 'commander';
 import { renderReportHtml, type ReportPage } from '../report/html.ts';
 import { isRunDir, runReportPage } from '../report/run-report.ts';
 import { isSweepDir, sweepReportPage } from '../report/sweep-report.ts';
+import { isScorecardDir, scorecardReportPage } from '../report/scorecard-report.ts';
 import { UserError } from './errors.ts';
 import type { CommandContext } from './main.ts';
 
 /** A run directory or a sweep directory's report page; anything else is a user error. */
 export function reportPageFor(dir: string): ReportPage {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir}: no such directory`);
+  if (isScorecardDir(dir)) return scorecardReportPage(dir);
   if (isSweepDir(dir)) return sweepReportPage(dir);
   if (isRunDir(dir)) return runReportPage(dir);
   throw new UserError(

@@ -11,9 +11,15 @@ export interface RunPool {
   close(): Promise<void>;
 }
 
-export function createRunPool(workers: number): RunPool {
-  const pool = new Piscina<RunJob, FlatRecord>({
-    filename: new URL('./worker-entry.mjs', import.meta.url).href,
+export interface WorkerPool<J, R> {
+  run(job: J): Promise<R>;
+  close(): Promise<void>;
+}
+
+/** A pool of `workers` threads, each running the default export of the module at `entry` (a file URL). */
+export function createWorkerPool<J, R>(entry: string, workers: number): WorkerPool<J, R> {
+  const pool = new Piscina<J, R>({
+    filename: entry,
     minThreads: workers,
     maxThreads: workers,
     concurrentTasksPerWorker: 1,
@@ -23,4 +29,8 @@ export function createRunPool(workers: number): RunPool {
     run: (job) => pool.run(job),
     close: () => pool.destroy(),
   };
+}
+
+export function createRunPool(workers: number): RunPool {
+  return createWorkerPool<RunJob, FlatRecord>(new URL('./worker-entry.mjs', import.meta.url).href, workers);
 }
