@@ -7,6 +7,8 @@
  *   dist/worker-entry.mjs  the sweep worker (src/sweep/run-job.ts's executeRun as default export);
  *                          src/sweep/pool.ts finds it as './worker-entry.mjs' next to the bundle, as
  *                          it finds src/sweep/worker-entry.mjs next to pool.ts when run through tsx
+ *   dist/advise-worker.mjs the check/tune worker (src/advise/job.ts's runBatteryJob), found by
+ *                          src/node/advise-pool.ts the same way (src/node/advise-worker.mjs under tsx)
  *   dist/manifest.json     a hash of every input, so bin/failsim.mjs can tell a current bundle from a
  *                          stale one
  *
@@ -86,6 +88,11 @@ export async function buildCli(dist = DIST) {
       ...common,
       stdin: { contents: "export { executeRun as default } from './src/sweep/run-job.ts';", resolveDir: ROOT, loader: 'ts' },
       outfile: join(dist, 'worker-entry.mjs'),
+    }),
+    esbuild.build({
+      ...common,
+      stdin: { contents: "export { runBatteryJob as default } from './src/advise/job.ts';", resolveDir: ROOT, loader: 'ts' },
+      outfile: join(dist, 'advise-worker.mjs'),
     }),
   ]);
   mkdirSync(dist, { recursive: true });

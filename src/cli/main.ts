@@ -12,6 +12,7 @@ import { addSweepCommand } from './sweep-command.ts';
 import { addReportCommand } from './report-command.ts';
 import { addPlaygroundCommand } from './playground-command.ts';
 import { addCheckCommand } from './check-command.ts';
+import { addTuneCommand } from './tune-command.ts';
 
 export interface CommandContext {
   stdout: (text: string) => void;
@@ -39,6 +40,7 @@ export function buildProgram(ctx: CommandContext): Command {
   addReportCommand(program, ctx);
   addPlaygroundCommand(program, ctx);
   addCheckCommand(program, ctx);
+  addTuneCommand(program, ctx);
   return program;
 }
 

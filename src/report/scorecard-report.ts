@@ -78,7 +78,8 @@ function scorecardSections(title: string, doc: ScorecardDoc): ReportSection[] {
   ];
 }
 
-function paretoChart(front: TuneDoc['front']): ReportChart {
+/** The tune trade-off chart (also written as pareto.svg by failsim tune --out). */
+export function paretoChart(front: TuneDoc['front']): ReportChart {
   const rows = front.map((f) => ({ ...f, label: Object.entries(f.settings).map(([k, v]) => `${k}=${v}`).join(' ') }));
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

@@ -1,0 +1,278 @@
+/**
+ * `failsim tune`: an adaptive search over the DestinationRule's outlierDetection fields against the
+ * incident battery, within a run budget.
+ *
+ *   1. coarse: consecutive5xxErrors × interval × baseEjectionTime at the smallest
+ *      maxEjectionPercent that lets a whole priority-0 locality out, few replications;
+ *   2. refine around the Pareto front (failed requests, cross-locality share, quiet-day false
+ *      ejections): the front's points with their neighbours in every field, other caps
+ *      (the current one and 100) and consecutiveGatewayErrors below consecutive5xxErrors;
+ *   3. the front, the current settings and the recommendation with the full replications.
+ *
+ * Every point runs the same cells with the same seeds (common random numbers), so points differ
+ * only by their settings. The recommendation: among the points that meet the SLO and never eject
+ * on the quiet day, those whose failed requests are within a factor `errorTolerance` (default 2)
+ * of the fewest, the one that keeps the most traffic local (then the fewest failures, then the
+ * fewest changes from the current settings). Pure: runs go through the JobRunner given.
+ */
+import YAML from 'yaml';
+import { UserError } from '../config/errors.ts';
+import { parseDurationMs } from '../config/durations.ts';
+import type { Mesh } from '../mesh/build.ts';
+import { batteryJobs, type BatteryPlan } from './battery.ts';
+import type { JobRunner, RunMetrics } from './job.ts';
+import { scoreBattery, type Scorecard } from './scorecard.ts';
+
+export const TUNED_FIELDS = ['consecutive5xxErrors', 'consecutiveGatewayErrors', 'interval', 'baseEjectionTime', 'maxEjectionPercent'] as const;
+export type TunedField = (typeof TUNED_FIELDS)[number];
+/** DestinationRule field names; a field absent here is left as the user has it. */
+export type Settings = Partial<Record<TunedField, number | string>>;
+
+const C5XX = [1, 2, 3, 5, 10];
+const INTERVALS = ['1s', '5s', '10s', '30s'];
+const BASES = ['5s', '15s', '30s', '1m', '2m'];
+const COARSE_C5XX = [1, 2, 3, 5];
+const COARSE_INTERVALS = ['1s', '10s', '30s'];
+const COARSE_BASES = ['5s', '30s', '2m'];
+
+export interface TuneOptions {
+  /** Most runs to spend in all (default 3000). */
+  budget: number;
+  /** Replications of the final comparison (the plan's). */
+  replications: number;
+  errorTolerance?: number;
+  /** The fields to vary (default all); the others keep their current values. */
+  fields?: readonly TunedField[];
+}
+
+export interface PointResult {
+  settings: Settings;
+  scorecard: Scorecard;
+  failedRequests: number;
+  crossLocalityShare: number;
+  falseEjections: number;
+  pass: boolean;
+  replications: number;
+}
+
+export interface TuneResult {
+  destinationRule: string;
+  current: PointResult;
+  recommended: PointResult | null;
+  /** Non-dominated points (failed requests, cross-locality share, false ejections), final replications. */
+  front: PointResult[];
+  /** Every point run, with the replications it got. */
+  points: PointResult[];
+  runs: number;
+  patch: string | null;
+}
+
+/** The DestinationRule tune varies: the one for the checked host. */
+export function tunedDestinationRule(mesh: Mesh, host: string): { name: string; namespace: string | undefined; outlierDetection: Record<string, unknown> } {
+  const dr = mesh.istio.destinationRules.find((d) => d.spec.host === host);
+  if (!dr) {
+    throw new UserError(
+      `${host}: no DestinationRule for this host: failsim tune varies a DestinationRule's outlierDetection; add one (spec.host: ${host}) with the trafficPolicy you have`,
+    );
+  }
+  return { name: dr.name, namespace: dr.namespace, outlierDetection: { ...(dr.spec.trafficPolicy?.outlierDetection ?? {}) } };
+}
+
+/** The smallest maxEjectionPercent that lets every host of the largest priority-0 locality out. */
+export function localityCap(plan: BatteryPlan, mesh: Mesh): number {
+  let cap = 0;
+  for (const host of plan.hosts) {
+    const svc = mesh.services.find((s) => s.host === host)!;
+    const n = svc.endpoints.length;
+    const perLocality = new Map<string, number>();
+    for (const cell of plan.cells.filter((c) => c.host === host && c.incident === 'hard-down')) {
+      const count = svc.endpoints.filter((e) => e.locality && localityText(e.locality) === cell.target).length;
+      perLocality.set(cell.target, count);
+    }
+    for (const k of perLocality.values()) cap = Math.max(cap, Math.ceil((100 * k) / n));
+  }
+  return Math.min(100, Math.max(1, cap));
+}
+
+function localityText(l: { region: string; zone: string; subzone: string }): string {
+  return [l.region, l.zone, l.subzone].filter((p, i, a) => p !== '' || a.slice(i + 1).some((q) => q !== '')).join('/');
+}
+
+export function settingsKey(s: Settings): string {
+  return TUNED_FIELDS.map((f) => `${f}=${s[f] ?? ''}`).join(',');
+}
+
+function setsFor(drName: string, s: Settings): string[] {
+  return TUNED_FIELDS.filter((f) => s[f] !== undefined).map((f) => `DestinationRule/${drName}:spec.trafficPolicy.outlierDetection.${f}=${s[f]}`);
+}
+
+const ms = (d: string | number | undefined): number => (typeof d === 'string' ? parseDurationMs(d)! : (d ?? 0));
+
+/** Settings with Istio's defaults for what the user left unset (gateway errors: not enforced). */
+export function currentSettings(od: Record<string, unknown>): Settings {
+  return {
+    consecutive5xxErrors: (od.consecutive5xxErrors as number | undefined) ?? 5,
+    ...(od.consecutiveGatewayErrors !== undefined ? { consecutiveGatewayErrors: od.consecutiveGatewayErrors as number } : {}),
+    interval: (od.interval as string | undefined) ?? '10s',
+    baseEjectionTime: (od.baseEjectionTime as string | undefined) ?? '30s',
+    maxEjectionPercent: (od.maxEjectionPercent as number | undefined) ?? 10,
+  };
+}
+
+function neighbours<T>(values: readonly T[], v: T, eq: (a: T, b: T) => boolean = (a, b) => a === b): T[] {
+  const i = values.findIndex((x) => eq(x, v));
+  if (i < 0) return [];
+  return [values[i - 1], values[i + 1]].filter((x): x is T => x !== undefined);
+}
+
+function dominates(a: PointResult, b: PointResult): boolean {
+  const le = a.failedRequests <= b.failedRequests && a.crossLocalityShare <= b.crossLocalityShare && a.falseEjections <= b.falseEjections;
+  const lt = a.failedRequests < b.failedRequests || a.crossLocalityShare < b.crossLocalityShare || a.falseEjections < b.falseEjections;
+  return le && lt;
+}
+
+export function paretoFront(points: readonly PointResult[]): PointResult[] {
+  return points.filter((p) => !points.some((q) => q !== p && dominates(q, p)));
+}
+
+function changes(a: Settings, b: Settings): number {
+  return TUNED_FIELDS.filter((f) => String(a[f] ?? '') !== String(b[f] ?? '')).length;
+}
+
+/** The recommendation rule (see the module comment). */
+export function recommend(points: readonly PointResult[], current: Settings, tolerance: number): PointResult | null {
+  const ok = points.filter((p) => p.pass && p.falseEjections === 0 && p.scorecard.quietDay.noHealthyUpstream === 0);
+  if (ok.length === 0) return null;
+  const best = Math.min(...ok.map((p) => p.failedRequests));
+  const close = ok.filter((p) => p.failedRequests <= Math.max(best * tolerance, best + 1));
+  close.sort(
+    (a, b) =>
+      a.crossLocalityShare - b.crossLocalityShare ||
+      a.failedRequests - b.failedRequests ||
+      changes(a.settings, current) - changes(b.settings, current) ||
+      settingsKey(a.settings).localeCompare(settingsKey(b.settings)),
+  );
+  return close[0];
+}
+
+export async function tune(plan: BatteryPlan, mesh: Mesh, run: JobRunner, options: TuneOptions): Promise<TuneResult> {
+  const host = plan.hosts[0];
+  if (plan.hosts.length > 1) throw new UserError(`failsim tune tunes one service at a time: give --host (one of ${plan.hosts.join(', ')})`);
+  const dr = tunedDestinationRule(mesh, host);
+  const current = currentSettings(dr.outlierDetection);
+  const cap = localityCap(plan, mesh);
+  const cellsPerRep = plan.cells.length;
+  const finalReps = options.replications;
+  const coarseReps = Math.min(2, finalReps);
+  let runs = 0;
+  const cache = new Map<string, RunMetrics[]>();
+
+  async function evaluate(list: Settings[], reps: number): Promise<PointResult[]> {
+    const todo: { key: string; jobs: ReturnType<typeof batteryJobs> }[] = [];
+    for (const s of list) {
+      const key = settingsKey(s);
+      const have = cache.get(key)?.length ?? 0;
+      if (have >= reps * cellsPerRep) continue;
+      const jobs = batteryJobs({ ...plan, replications: reps }, setsFor(dr.name, s)).slice(have);
+      todo.push({ key, jobs });
+    }
+    const all = todo.flatMap((t) => t.jobs);
+    const results = all.length ? await run(all) : [];
+    runs += all.length;
+    let k = 0;
+    for (const t of todo) {
+      const got = results.slice(k, k + t.jobs.length);
+      k += t.jobs.length;
+      cache.set(t.key, [...(cache.get(t.key) ?? []), ...got]);
+    }
+    return list.map((s) => {
+      const metrics = cache.get(settingsKey(s))!.slice(0, reps * cellsPerRep);
+      const card = scoreBattery({ ...plan, replications: reps }, metrics);
+      return {
+        settings: s,
+        scorecard: card,
+        failedRequests: card.incidents.reduce((a, i) => a + i.failedRequests, 0),
+        crossLocalityShare: card.incidents.reduce((a, i) => a + i.crossLocalityShare, 0) / Math.max(1, card.incidents.length),
+        falseEjections: card.quietDay.falseEjections,
+        pass: card.verdict === 'pass',
+        replications: reps,
+      };
+    });
+  }
+
+  const costOf = (points: number, reps: number) => points * reps * cellsPerRep;
+  const dedupe = (list: Settings[]) => [...new Map(list.map((s) => [settingsKey(s), s])).values()];
+
+  const fields = new Set<TunedField>(options.fields ?? TUNED_FIELDS);
+  const values = <T>(field: TunedField, list: readonly T[], now: T): readonly T[] => (fields.has(field) ? list : [now]);
+
+  // 1. Coarse grid at the locality cap (thinned to a third of the budget).
+  const withCap = (s: Settings): Settings => ({ ...current, ...s, maxEjectionPercent: fields.has('maxEjectionPercent') ? cap : current.maxEjectionPercent });
+  let grid: Settings[] = [];
+  for (const c of values('consecutive5xxErrors', COARSE_C5XX, current.consecutive5xxErrors as number)) {
+    for (const i of values('interval', COARSE_INTERVALS, current.interval as string)) {
+      for (const b of values('baseEjectionTime', COARSE_BASES, current.baseEjectionTime as string)) {
+        grid.push(withCap({ consecutive5xxErrors: c, interval: i, baseEjectionTime: b }));
+      }
+    }
+  }
+  if (costOf(grid.length, coarseReps) > options.budget / 3) {
+    grid = grid.filter((s) => s.interval !== '30s');
+    if (costOf(grid.length, coarseReps) > options.budget / 3) grid = grid.filter((s) => s.baseEjectionTime !== '2m');
+  }
+  const explored = await evaluate(dedupe([current, ...grid]), coarseReps);
+
+  // 2. Refine around the front: neighbours of its points, other caps, gateway errors.
+  const front1 = paretoFront(explored.filter((p) => p.pass)).slice(0, 8);
+  const refine: Settings[] = [];
+  for (const p of front1) {
+    const s = p.settings;
+    if (fields.has('consecutive5xxErrors')) for (const c of neighbours(C5XX, Number(s.consecutive5xxErrors))) refine.push({ ...s, consecutive5xxErrors: c });
+    if (fields.has('interval')) for (const i of neighbours(INTERVALS, String(s.interval), (a, b) => ms(a) === ms(b))) refine.push({ ...s, interval: i });
+    if (fields.has('baseEjectionTime')) for (const b of neighbours(BASES, String(s.baseEjectionTime), (a, c) => ms(a) === ms(c))) refine.push({ ...s, baseEjectionTime: b });
+    if (fields.has('maxEjectionPercent')) for (const m of [current.maxEjectionPercent as number, 100]) if (m !== s.maxEjectionPercent) refine.push({ ...s, maxEjectionPercent: m });
+    const c5 = Number(s.consecutive5xxErrors);
+    if (fields.has('consecutiveGatewayErrors')) for (const g of [1, 2, 3]) if (g < c5) refine.push({ ...s, consecutiveGatewayErrors: g });
+  }
+  const known = new Set(explored.map((p) => settingsKey(p.settings)));
+  let fresh = dedupe(refine).filter((s) => !known.has(settingsKey(s)));
+  const left = options.budget - runs - costOf(front1.length + 1, finalReps);
+  const affordable = Math.max(0, Math.floor(left / 2 / (coarseReps * cellsPerRep)));
+  fresh = fresh.slice(0, affordable);
+  explored.push(...(await evaluate(fresh, coarseReps)));
+
+  // 3. The front, the current settings and the best candidates at the full replications.
+  const candidates = paretoFront(explored.filter((p) => p.pass && p.falseEjections === 0));
+  const front2 = paretoFront(explored).slice(0, 12);
+  const finalList = dedupe([current, ...candidates, ...front2.map((p) => p.settings)].map((x) => ('settings' in x ? x.settings : x)));
+  const maxFinal = Math.max(1, Math.floor((options.budget - runs) / (finalReps * cellsPerRep)));
+  const final = await evaluate(finalList.slice(0, Math.max(2, maxFinal)), finalReps);
+  const currentResult = final[0];
+  const recommended = recommend(final, current, options.errorTolerance ?? 2);
+  const byKey = new Map(explored.map((p) => [settingsKey(p.settings), p]));
+  for (const p of final) byKey.set(settingsKey(p.settings), p);
+  const points = [...byKey.values()];
+  return {
+    destinationRule: dr.name,
+    current: currentResult,
+    recommended,
+    front: paretoFront(points),
+    points,
+    runs,
+    patch: recommended ? destinationRulePatch(mesh, host, dr.name, recommended.settings) : null,
+  };
+}
+
+/** The user's DestinationRule with the recommended outlierDetection, ready for kubectl apply. */
+export function destinationRulePatch(mesh: Mesh, host: string, name: string, settings: Settings): string {
+  const resource = mesh.istio.destinationRules.find((d) => d.name === name && d.spec.host === host)!;
+  const index = mesh.istio.serviceEntries.length + mesh.istio.destinationRules.indexOf(resource);
+  const doc = structuredClone(mesh.documents[index]) as { spec: { trafficPolicy?: { outlierDetection?: Record<string, unknown> } } };
+  const tp = (doc.spec.trafficPolicy ??= {});
+  const od = (tp.outlierDetection ??= {});
+  for (const f of TUNED_FIELDS) if (settings[f] !== undefined) od[f] = settings[f];
+  const meta = (doc as { metadata?: Record<string, unknown> }).metadata;
+  if (meta) for (const k of ['resourceVersion', 'uid', 'generation', 'creationTimestamp', 'managedFields']) delete meta[k];
+  delete (doc as { status?: unknown }).status;
+  return YAML.stringify(doc, { lineWidth: 0 });
+}
