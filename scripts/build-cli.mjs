@@ -8,7 +8,7 @@
  *                          src/sweep/pool.ts finds it as './worker-entry.mjs' next to the bundle, as
  *                          it finds src/sweep/worker-entry.mjs next to pool.ts when run through tsx
  *   dist/advise-worker.mjs the check/tune worker (src/advise/job.ts's runBatteryJob), found by
- *                          src/node/advise-pool.ts the same way (src/node/advise-worker.mjs under tsx)
+ *                          src/cli/advise-pool.ts the same way (src/cli/advise-worker.mjs under tsx)
  *   dist/manifest.json     a hash of every input, so bin/failsim.mjs can tell a current bundle from a
  *                          stale one
  *

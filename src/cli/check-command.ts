@@ -11,7 +11,7 @@ import { batteryJobs, type BatteryJob, type BatteryPlan } from '../advise/batter
 import { formatScorecard, scorecardDocument } from '../advise/format.ts';
 import type { JobRunner, RunMetrics } from '../advise/job.ts';
 import { scoreBattery, type Scorecard } from '../advise/scorecard.ts';
-import { createAdvisePool, defaultWorkers } from '../node/advise-pool.ts';
+import { createAdvisePool, defaultWorkers } from './advise-pool.ts';
 import { renderReportHtml } from '../report/html.ts';
 import { SCORECARD_FILE, scorecardReportPage } from '../report/scorecard-report.ts';
 import { addAdviseOptions, positiveInt, readAdviseInputs, type AdviseOpts } from './advise-options.ts';

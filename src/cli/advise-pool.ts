@@ -1,5 +1,5 @@
 /**
- * Node-only: runs check/tune jobs on the sweep's worker pool (one thread per core by default).
+ * Runs check/tune jobs on the sweep's worker pool (one thread per core by default).
  * Results come back in job order whatever order the threads finish in, so the output does not
  * depend on the number of workers.
  */
