@@ -267,13 +267,18 @@ describe.skipIf(skipBrowser)(`playground page in headless Chromium (${CHROMIUM})
     await page.close();
   });
 
-  test('the whole battery fills the scorecard; a run can be cancelled; Ctrl+Enter runs; phone width reads', async () => {
+  test('the whole battery is failsim check: its scorecard JSON is the CLI\'s; cancel; Ctrl+Enter runs; phone width reads', async () => {
     const { page, problems } = await open('', { width: 390, height: 844 });
     await page.selectOption('[data-testid=incident-select]', 'battery');
+    await page.fill('[data-testid=replications-input]', '2');
+    await page.locator('[data-testid=replications-input]').press('Tab');
     await runAndWait(page);
-    const rows = await page.$$eval('[data-testid=scorecard] tbody tr', (r) => r.map((x) => x.querySelector('td')?.textContent));
-    expect(rows).toHaveLength(6);
-    expect(rows[0]).toMatch(/hard down/);
+    expect((await status(page)).error).toBeNull();
+    const check = await cli(['check', join(SEED_DIR, 'istio.yaml'), '--client-locality', 'us-east1/us-east1-b', '--istio', '1.10', '--replications', '2', '--workers', '1', '--json']);
+    expect(check.err).toBe('');
+    expect(await page.locator('[data-testid=scorecard-json]').textContent()).toBe(check.out);
+    const rows = await page.$$eval('[data-testid=scorecard] tbody tr', (r) => r.map((x) => x.querySelector('td')?.textContent ?? ''));
+    expect(rows.map((r) => r.split(' ')[0])).toEqual((JSON.parse(check.out) as { incidents: { name: string }[] }).incidents.map((i) => i.name));
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(shots, 'playground-phone.png'), fullPage: true });
 

@@ -3,11 +3,13 @@
 export interface IncidentChoice {
   /** An incident of the battery (incidents.ts), or `battery` for all of them. */
   id: string;
-  /** Endpoint address the incident hits. */
+  /** What the incident hits: `endpoint:ADDRESS` or `locality:REGION[/ZONE]` (incidents.ts). */
   target: string;
   /** Window, in the scenario's duration forms (`1m`, `90s`). */
   from: string;
   until: string;
+  /** The whole battery only: runs per incident (`failsim check --replications`). */
+  replications?: string;
 }
 
 export interface PlaygroundInput {
@@ -24,7 +26,7 @@ export interface PlaygroundInput {
 function isIncidentChoice(v: unknown): v is IncidentChoice {
   if (v === null || typeof v !== 'object') return false;
   const o = v as Record<string, unknown>;
-  return ['id', 'target', 'from', 'until'].every((k) => typeof o[k] === 'string');
+  return ['id', 'target', 'from', 'until'].every((k) => typeof o[k] === 'string') && (o.replications === undefined || typeof o.replications === 'string');
 }
 
 export function isPlaygroundInput(v: unknown): v is PlaygroundInput {

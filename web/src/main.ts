@@ -8,14 +8,14 @@ import type { ExplainReport } from '../../src/api.ts';
 import { parseDurationMs, formatDurationMs } from '../../src/config/durations.ts';
 import { NEWEST_ENVOY_MINOR, NEWEST_ISTIO_MINOR, OLDEST_ENVOY_MINOR, OLDEST_ISTIO_MINOR } from '../../src/envoy/profiles.ts';
 import { drawTimeline, loadFonts } from './chart.ts';
-import { INCIDENTS, incidentKind } from './incidents.ts';
+import { INCIDENTS, incidentKind, parseTarget, targetValue, type FaultTarget } from './incidents.ts';
 import type { IncidentChoice, PlaygroundInput } from './input.ts';
 import { locateError } from './locate.ts';
-import type { BatteryIncident, Outgoing, PageStatus, Request, Response, RunResult, ScenarioJob } from './protocol.ts';
-import type { ScorecardRow } from './scorecard.ts';
+import type { Outgoing, PageStatus, Request, Response, RunResult, ScenarioJob } from './protocol.ts';
 import { scenarioInfo, withConfigFile, withFaults, withLocalities, withVersion, type ScenarioInfo } from './scenario-edit.ts';
 import { decodeShare, encodeShare } from './share.ts';
-import { describeSummary, renderClusters, renderScorecard, renderWarnings } from './views.ts';
+import { describeSummary, renderClusters, renderScorecard, renderWarnings, type ScorecardDocument } from './views.ts';
+import type { BatteryInput } from './battery.ts';
 
 /** A scenario of models/ with the mesh configuration it names, inlined by the build. */
 interface Model {
@@ -68,11 +68,15 @@ const el = {
   timeline: $('timeline'),
   scorecardSection: $('scorecard-section'),
   scorecard: $('scorecard'),
+  scorecardJson: $('scorecard-json'),
+  replications: $<HTMLInputElement>('replications-input'),
+  replicationsField: $('replications-field'),
 };
 
 let input: PlaygroundInput;
 let info: ScenarioInfo | undefined;
-let explainedEndpoints: string[] = [];
+/** Endpoints (address, locality) of the explained configuration: the incident's possible targets. */
+let explainedEndpoints: { address: string; locality: string }[] = [];
 
 // ---------------------------------------------------------------------------------------------
 // Workers: one explains as you type, one runs (terminated and replaced to cancel).
@@ -147,6 +151,7 @@ function showInput(): void {
   if (choice) {
     el.from.value = choice.from;
     el.until.value = choice.until;
+    if (choice.replications !== undefined) el.replications.value = choice.replications;
   }
   refreshTargets(choice?.target);
   syncGutters();
@@ -172,13 +177,20 @@ function defaultWindow(): void {
   el.until.value ||= formatDurationMs(Math.round(durationMs * 0.8));
 }
 
+/** Targets: each locality of the endpoints (all its endpoints at once), then each endpoint. */
 function refreshTargets(preferred?: string): void {
-  const addresses = explainedEndpoints.length > 0 ? explainedEndpoints : (info?.endpoints ?? []);
+  const endpoints = explainedEndpoints.length > 0 ? explainedEndpoints : (info?.endpoints ?? []).map((address) => ({ address, locality: '' }));
+  const localities = [...new Set(endpoints.map((e) => e.locality).filter((l) => l !== ''))];
+  const option = (t: FaultTarget, text: string) => ({ value: targetValue(t), text });
+  fillSelect(el.target, [
+    { label: 'a locality (all its endpoints)', options: localities.map((l) => option({ locality: l }, l)) },
+    { label: 'one endpoint', options: endpoints.map((e) => option({ endpoint: e.address }, e.address)) },
+  ].filter((g) => g.options.length > 0));
   const keep = preferred ?? el.target.value;
-  fillSelect(el.target, [{ options: addresses.map((a) => ({ value: a, text: a })) }]);
-  if (addresses.includes(keep)) el.target.value = keep;
-  const scenarioFaults = el.incident.value === SCENARIO_FAULTS;
-  for (const c of [el.target, el.from, el.until]) c.disabled = scenarioFaults;
+  if ([...el.target.options].some((o) => o.value === keep)) el.target.value = keep;
+  const id = el.incident.value;
+  for (const c of [el.target, el.from, el.until]) c.disabled = id === SCENARIO_FAULTS || id === BATTERY;
+  el.replicationsField.hidden = id !== BATTERY;
 }
 
 function setScenarioText(text: string): void {
@@ -191,7 +203,13 @@ function setScenarioText(text: string): void {
 /** The incident controls as a choice; an Error naming the control when one is not valid. */
 function incidentChoice(): IncidentChoice | null {
   if (el.incident.value === SCENARIO_FAULTS) return null;
-  return { id: el.incident.value, target: el.target.value, from: el.from.value.trim(), until: el.until.value.trim() };
+  return {
+    id: el.incident.value,
+    target: el.target.value,
+    from: el.from.value.trim(),
+    until: el.until.value.trim(),
+    ...(el.incident.value === BATTERY ? { replications: el.replications.value.trim() } : {}),
+  };
 }
 
 function incidentWindow(choice: IncidentChoice): { fromMs: number; untilMs: number } {
@@ -200,7 +218,6 @@ function incidentWindow(choice: IncidentChoice): { fromMs: number; untilMs: numb
   if (fromMs === undefined) throw new Error(`incident from: expected a duration like 30s, 1m (got "${choice.from}")`);
   if (untilMs === undefined) throw new Error(`incident until: expected a duration like 30s, 4m (got "${choice.until}")`);
   if (!(untilMs > fromMs)) throw new Error('incident: until must be later than from');
-  if (!choice.target) throw new Error('incident: pick a target endpoint');
   return { fromMs, untilMs };
 }
 
@@ -211,7 +228,9 @@ function applyIncident(): void {
   if (choice === null || choice.id === BATTERY) return changed();
   try {
     const { fromMs, untilMs } = incidentWindow(choice);
-    setScenarioText(withFaults(input.scenario, incidentKind(choice.id)!.faults(choice.target, fromMs, untilMs)));
+    const target = parseTarget(choice.target);
+    if (!target) throw new Error('incident: pick a target');
+    setScenarioText(withFaults(input.scenario, incidentKind(choice.id)!.faults(target, fromMs, untilMs)));
   } catch (e) {
     return showError((e as Error).message);
   }
@@ -325,9 +344,9 @@ function showExplain(report: ExplainReport): void {
       : `Istio 1.${report.istioMinor}, Envoy 1.${report.envoyMinor} (outlier rules ${report.profile})`;
   renderWarnings(el.warnings, report);
   renderClusters(el.clusters, report);
-  const addresses: string[] = [];
-  for (const c of report.clusters) for (const e of c.endpoints) if (!addresses.includes(e.address)) addresses.push(e.address);
-  explainedEndpoints = addresses;
+  const endpoints: { address: string; locality: string }[] = [];
+  for (const c of report.clusters) for (const e of c.endpoints) if (!endpoints.some((x) => x.address === e.address)) endpoints.push(e);
+  explainedEndpoints = endpoints.map((e) => ({ address: e.address, locality: e.locality }));
   refreshTargets();
 }
 
@@ -346,19 +365,33 @@ function showProgress(fraction: number, label: string): void {
   el.progressLabel.textContent = label;
 }
 
+/**
+ * `failsim check` on the Istio file: client sidecars at the scenario's client localities, its
+ * version; the check builds its own world (docs/check.md), so the scenario's world does not apply.
+ */
+function batteryInput(choice: IncidentChoice): BatteryInput {
+  if (info?.configKind !== 'istio') throw new Error('the whole battery reads Istio (and Kubernetes) YAML, as failsim check does: pick one incident for a plain Envoy cluster');
+  const replications = Number(choice.replications ?? '10');
+  if (!Number.isInteger(replications) || replications < 1 || replications > 100) {
+    throw new Error(`replications: expected an integer from 1 to 100 (got "${choice.replications}")`);
+  }
+  const [kind, version] = info.version.split(':');
+  return {
+    config: input.config,
+    configName: info.configFile,
+    clientLocalities: info.localities,
+    versions: kind === 'istio' ? { istio: version } : kind === 'envoy' ? { envoy: version } : {},
+    replications,
+  };
+}
+
 function run(): void {
   if (running !== null) return;
   let request: Outgoing;
   try {
     const choice = incidentChoice();
     if (choice?.id === BATTERY) {
-      const { fromMs, untilMs } = incidentWindow(choice);
-      const incidents: BatteryIncident[] = INCIDENTS.map((k) => ({
-        id: k.id,
-        label: k.label,
-        scenario: withFaults(input.scenario, k.faults(choice.target, fromMs, untilMs)),
-      }));
-      request = { kind: 'battery', job: job(), incidents };
+      request = { kind: 'battery', input: batteryInput(choice) };
     } else {
       request = { kind: 'run', job: job() };
     }
@@ -371,9 +404,11 @@ function run(): void {
   const id = send(runWorker, request, (r) => {
     if (r.id !== running) return;
     if (r.kind === 'progress') {
-      const fraction = (r.step + r.simulatedMs / r.durationMs) / r.steps;
-      const which = r.steps > 1 ? `incident ${r.step + 1} of ${r.steps}: ` : '';
-      showProgress(fraction, `${which}simulated ${Math.round(r.simulatedMs / 1000)} s of ${Math.round(r.durationMs / 1000)} s`);
+      showProgress(r.simulatedMs / r.durationMs, `simulated ${Math.round(r.simulatedMs / 1000)} s of ${Math.round(r.durationMs / 1000)} s`);
+      return;
+    }
+    if (r.kind === 'battery-progress') {
+      showProgress(r.done / r.total, `battery: ${r.done} of ${r.total} runs`);
       return;
     }
     pending.delete(r.id);
@@ -384,7 +419,7 @@ function run(): void {
       showRun(r.result);
     } else if (r.kind === 'battery-ran') {
       clearError();
-      showScorecard(r.rows, r.elapsedMs);
+      showScorecard(r.json, r.elapsedMs);
     } else if (r.kind === 'failed') {
       showProgress(0, 'failed');
       showError(r.message);
@@ -426,11 +461,15 @@ function showRun(result: RunResult): void {
   );
 }
 
-function showScorecard(rows: ScorecardRow[], elapsedMs: number): void {
+function showScorecard(json: string, elapsedMs: number): void {
   showProgress(1, 'done');
-  el.runStatus.textContent = `The battery: ${rows.length} incidents simulated in ${(elapsedMs / 1000).toFixed(2)} s.`;
+  el.runStatus.textContent = `The battery (failsim check) ran in ${(elapsedMs / 1000).toFixed(2)} s.`;
   el.scorecardSection.hidden = false;
-  renderScorecard(el.scorecard, rows);
+  el.scorecardJson.textContent = json;
+  // The run panels belong to single runs: empty them rather than leave an earlier run beside this card.
+  el.summary.replaceChildren();
+  el.summaryJson.textContent = '';
+  renderScorecard(el.scorecard, JSON.parse(json) as ScorecardDocument);
   el.timeline.dataset.rendered = 'none';
   el.timeline.replaceChildren(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'The battery gives a scorecard (below); run one incident to see its timeline.' }));
   el.scorecardSection.scrollIntoView({ block: 'nearest' });
@@ -527,7 +566,7 @@ function wire(): void {
     refreshTargets();
     applyIncident();
   });
-  for (const c of [el.target, el.from, el.until]) c.addEventListener('change', applyIncident);
+  for (const c of [el.target, el.from, el.until, el.replications]) c.addEventListener('change', applyIncident);
   el.run.addEventListener('click', run);
   el.cancel.addEventListener('click', cancel);
   el.share.addEventListener('click', () => void share());
@@ -569,7 +608,7 @@ function start(): void {
   fillSelect(el.incident, [
     { options: [{ value: SCENARIO_FAULTS, text: "the scenario's own faults" }] },
     { label: 'one incident', options: INCIDENTS.map((k) => ({ value: k.id, text: k.label })) },
-    { label: 'all of them', options: [{ value: BATTERY, text: 'the whole battery (scorecard)' }] },
+    { label: 'all of them', options: [{ value: BATTERY, text: 'the whole battery, as failsim check runs it (scorecard)' }] },
   ]);
   el.modelHint.textContent = `${models.length} scenarios from the models/ folder of failsim; the seed example first.`;
   wire();

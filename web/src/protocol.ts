@@ -1,7 +1,7 @@
 /** Messages between the page and its simulation worker (worker.ts), and the page's status for tests. */
 import type { ExplainReport } from '../../src/api.ts';
 import type { TimelineData } from '../../src/report/timeline-spec.ts';
-import type { ScorecardRow } from './scorecard.ts';
+import type { BatteryInput } from './battery.ts';
 
 /** One scenario and the mesh configuration it names, as texts, with the file names messages use. */
 export interface ScenarioJob {
@@ -11,17 +11,10 @@ export interface ScenarioJob {
   names: { scenario: string; config: string };
 }
 
-export interface BatteryIncident {
-  id: string;
-  label: string;
-  /** The scenario with the incident's faults in place of its own. */
-  scenario: string;
-}
-
 export type Request =
   | { kind: 'explain'; id: number; job: ScenarioJob }
   | { kind: 'run'; id: number; job: ScenarioJob }
-  | { kind: 'battery'; id: number; job: ScenarioJob; incidents: BatteryIncident[] };
+  | { kind: 'battery'; id: number; input: BatteryInput };
 
 /** A request before the page numbers it. */
 export type Outgoing = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
@@ -36,10 +29,12 @@ export interface RunResult {
 }
 
 export type Response =
-  | { kind: 'progress'; id: number; simulatedMs: number; durationMs: number; step: number; steps: number }
+  | { kind: 'progress'; id: number; simulatedMs: number; durationMs: number }
+  | { kind: 'battery-progress'; id: number; done: number; total: number }
   | { kind: 'explained'; id: number; report: ExplainReport }
   | { kind: 'ran'; id: number; result: RunResult }
-  | { kind: 'battery-ran'; id: number; rows: ScorecardRow[]; elapsedMs: number }
+  /** `json`: exactly what `failsim check --json` prints for the same inputs. */
+  | { kind: 'battery-ran'; id: number; json: string; elapsedMs: number }
   | { kind: 'failed'; id: number; message: string; internal: boolean };
 
 /** What tests and anyone debugging read from the page (window.failsimPlayground). */

@@ -4,7 +4,6 @@
  */
 import type { ExplainReport, RunSummary } from '../../src/api.ts';
 import { formatDurationMs } from '../../src/config/durations.ts';
-import type { ScorecardRow } from './scorecard.ts';
 
 type Child = Node | string;
 
@@ -23,7 +22,8 @@ function table(head: string[], rows: (string | number)[][], caption?: string): H
   return h('div', { class: 'scroll' }, t);
 }
 
-const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : v < 1 ? `${v.toFixed(2)} ms` : formatDurationMs(Math.round(v)));
+const ms = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '—' : v === 0 ? '0 ms' : v < 1 ? `${v.toFixed(2)} ms` : formatDurationMs(Math.round(v));
 const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(v > 0 && v < 0.001 ? 4 : 2)} %`);
 
 /** One list item per warning (report-level and per cluster, each once), `data-code` = its code. */
@@ -113,22 +113,69 @@ export function describeSummary(container: HTMLElement, s: RunSummary): void {
   );
 }
 
-export function renderScorecard(container: HTMLElement, rows: ScorecardRow[]): void {
+interface Interval {
+  mean: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+/** The fields of the `failsim check --json` document (src/advise/format.ts) the page shows. */
+export interface ScorecardDocument {
+  verdict: 'pass' | 'fail';
+  istioMinor: number | null;
+  envoyMinor: number;
+  slo: string;
+  hosts: string[];
+  replications: number;
+  incidents: {
+    name: string;
+    kind: string;
+    target: string;
+    clients: string[];
+    errorRate: Interval;
+    failedRequests: number;
+    budgetUsed: number;
+    detectionMs: number | null;
+    mitigationMs: number | null;
+    failbackMs: number | null;
+    crossLocalityShare: number;
+    pass: boolean;
+  }[];
+  quietDay: { falseEjections: number; crossLocalityShare: number; errorRate: Interval; noHealthyUpstream: number; pass: boolean };
+}
+
+const interval = (i: Interval): string => (i.mean === null ? '—' : i.low === null || i.high === null ? pct(i.mean) : `${pct(i.mean)} [${pct(i.low)}, ${pct(i.high)}]`);
+const verdict = (pass: boolean): HTMLElement => h('span', { class: pass ? 'pass' : 'fail' }, pass ? 'pass' : 'fail');
+
+export function renderScorecard(container: HTMLElement, doc: ScorecardDocument): void {
+  const rows = doc.incidents.map((i) => [
+    `${i.name} (${i.kind})`,
+    i.target,
+    i.clients.join(', '),
+    interval(i.errorRate),
+    Number(i.failedRequests.toFixed(1)),
+    `${(i.budgetUsed * 100).toFixed(0)} %`,
+    ms(i.detectionMs),
+    ms(i.mitigationMs),
+    ms(i.failbackMs),
+    pct(i.crossLocalityShare),
+  ]);
+  const t = table(
+    ['incident', 'target', 'clients', 'client error rate in the window (95 % interval)', 'failed requests per run', 'error budget used', 'detection', 'mitigation', 'failback', 'traffic outside the client\'s locality', 'verdict'],
+    [],
+    'scorecard',
+  );
+  const body = t.querySelector('tbody')!;
+  doc.incidents.forEach((i, n) => {
+    const tr = h('tr', {}, ...rows[n].map((v) => h('td', typeof v === 'number' ? { class: 'num' } : {}, String(v))));
+    tr.append(h('td', {}, verdict(i.pass)));
+    body.append(tr);
+  });
+  const q = doc.quietDay;
   container.replaceChildren(
-    table(
-      ['incident', 'client error rate in window', 'failed requests', 'detection', 'mitigation', 'failback', 'traffic outside priority 0', 'false ejections'],
-      rows.map((r) => [
-        r.label,
-        pct(r.errorRate),
-        r.failedRequests,
-        ms(r.detectionMs),
-        ms(r.mitigationMs),
-        ms(r.failbackMs),
-        pct(r.failoverShare),
-        r.falseEjections,
-      ]),
-      'scorecard',
-    ),
-    h('p', { class: 'hint' }, '— means it never happened during the run (never detected, never mitigated, never failed back).'),
+    h('p', {}, 'Verdict: ', verdict(doc.verdict === 'pass'), ` against the SLO ${doc.slo} — ${doc.hosts.join(', ')}, ${doc.replications} replication${doc.replications === 1 ? '' : 's'} per incident.`),
+    t,
+    h('p', {}, `Quiet day (0.01 % background 500s, 10 min): ${q.falseEjections} false ejection${q.falseEjections === 1 ? '' : 's'}, client error rate ${interval(q.errorRate)}, traffic outside the client's locality ${pct(q.crossLocalityShare)} — `, verdict(q.pass), '.'),
+    h('p', { class: 'hint' }, '— : never happened in any run. The battery is failsim check: it builds its own world around the Istio file (latency by distance, 300 requests/s from 3 sidecars per client locality; docs/check.md), so the scenario\'s clients, endpoints and faults do not apply; its version and client localities do.'),
   );
 }

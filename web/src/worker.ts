@@ -6,7 +6,7 @@
 import { explain, simulateRun, UserError, type RunSummary } from '../../src/api.ts';
 import { timelineData } from '../../src/report/timeline-data.ts';
 import type { Request, Response, RunResult, ScenarioJob } from './protocol.ts';
-import { scorecardRow } from './scorecard.ts';
+import { runCheck } from './battery.ts';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<Request>) => void) | null;
@@ -27,11 +27,11 @@ export function runJson(summary: RunSummary): string {
   return `${JSON.stringify(summary, null, 2)}\n`;
 }
 
-function runOne(job: ScenarioJob, onProgress: (simulatedMs: number, durationMs: number) => void): RunResult & { summary: RunSummary } {
+function runOne(job: ScenarioJob, onProgress: (simulatedMs: number, durationMs: number) => void): RunResult {
   const started = performance.now();
   const { summary, result } = simulateRun({ scenario: job.scenario, ...meshInput(job), names: job.names, onProgress }, { recordEvents: true });
   const elapsedMs = performance.now() - started;
-  return { summary, json: runJson(summary), timeline: timelineData(result, summary), requests: summary.requests.total, elapsedMs };
+  return { json: runJson(summary), timeline: timelineData(result, summary), requests: summary.requests.total, elapsedMs };
 }
 
 function handle(request: Request): void {
@@ -43,22 +43,14 @@ function handle(request: Request): void {
       return;
     }
     case 'run': {
-      const { summary: _summary, ...result } = runOne(request.job, (simulatedMs, durationMs) =>
-        post({ kind: 'progress', id, simulatedMs, durationMs, step: 0, steps: 1 }),
-      );
+      const result = runOne(request.job, (simulatedMs, durationMs) => post({ kind: 'progress', id, simulatedMs, durationMs }));
       post({ kind: 'ran', id, result });
       return;
     }
     case 'battery': {
       const started = performance.now();
-      const steps = request.incidents.length;
-      const rows = request.incidents.map((incident, step) => {
-        const { summary } = runOne({ ...request.job, scenario: incident.scenario }, (simulatedMs, durationMs) =>
-          post({ kind: 'progress', id, simulatedMs, durationMs, step, steps }),
-        );
-        return scorecardRow(incident, summary);
-      });
-      post({ kind: 'battery-ran', id, rows, elapsedMs: performance.now() - started });
+      const doc = runCheck(request.input, (done, total) => post({ kind: 'battery-progress', id, done, total }));
+      post({ kind: 'battery-ran', id, json: `${JSON.stringify(doc, null, 2)}\n`, elapsedMs: performance.now() - started });
       return;
     }
   }
