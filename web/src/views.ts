@@ -2,6 +2,7 @@
  * The result panels: explain's warnings and effective clusters, the run's key numbers, the battery's
  * scorecard. Built with DOM nodes and textContent only (user text is never parsed as HTML).
  */
+import type { IncidentScore, Interval, QuietDayScore, Scorecard } from '../../src/advise/scorecard.ts';
 import type { ExplainReport, RunSummary } from '../../src/api.ts';
 import { formatDurationMs } from '../../src/config/durations.ts';
 
@@ -113,35 +114,16 @@ export function describeSummary(container: HTMLElement, s: RunSummary): void {
   );
 }
 
-interface Interval {
-  mean: number | null;
-  low: number | null;
-  high: number | null;
-}
-
-/** The fields of the `failsim check --json` document (src/advise/format.ts) the page shows. */
+/** The `failsim check --json` document (src/advise/format.ts scorecardDocument), as the page reads it. */
 export interface ScorecardDocument {
-  verdict: 'pass' | 'fail';
+  verdict: Scorecard['verdict'];
   istioMinor: number | null;
   envoyMinor: number;
   slo: string;
   hosts: string[];
   replications: number;
-  incidents: {
-    name: string;
-    kind: string;
-    target: string;
-    clients: string[];
-    errorRate: Interval;
-    failedRequests: number;
-    budgetUsed: number;
-    detectionMs: number | null;
-    mitigationMs: number | null;
-    failbackMs: number | null;
-    crossLocalityShare: number;
-    pass: boolean;
-  }[];
-  quietDay: { falseEjections: number; crossLocalityShare: number; errorRate: Interval; noHealthyUpstream: number; pass: boolean };
+  incidents: Omit<IncidentScore, 'host' | 'detectionRuns' | 'mitigationRuns' | 'failbackRuns' | 'runs'>[];
+  quietDay: QuietDayScore;
 }
 
 const interval = (i: Interval): string => (i.mean === null ? '—' : i.low === null || i.high === null ? pct(i.mean) : `${pct(i.mean)} [${pct(i.low)}, ${pct(i.high)}]`);
