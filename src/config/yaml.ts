@@ -54,6 +54,13 @@ function nodeWhere(file: string, text: string | undefined, node: YAML.Node): str
 export function yamlToData(doc: YAML.Document, file: string, text?: string): unknown {
   let unresolved: string | undefined;
   YAML.visit(doc, {
+    Pair(_key, pair) {
+      // `? [a, b] : x` is valid YAML but no failsim file has such keys (and JavaScript objects cannot).
+      const key = YAML.isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if (!YAML.isCollection(key)) return undefined;
+      unresolved = `${nodeWhere(file, text, pair.key as YAML.Node)}: invalid YAML: a key must be text, not a ${YAML.isSeq(key) ? 'list' : 'mapping'}`;
+      return YAML.visit.BREAK;
+    },
     Alias(_key, node) {
       if (node.resolve(doc) !== undefined) return undefined;
       const name = `*${node.source}`;
@@ -64,6 +71,9 @@ export function yamlToData(doc: YAML.Document, file: string, text?: string): unk
     },
   });
   if (unresolved !== undefined) throw new UserError(unresolved);
+  // The yaml package reports some oddities (e.g. a `!!binary` key) with process.emitWarning, which
+  // would print a Node warning on the user's terminal: keep to failsim's own messages.
+  doc.options.logLevel = 'error';
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {

@@ -5,8 +5,9 @@
  * the message, unless the caller lifts the limits (`--force`).
  *
  * The estimate is deliberately simple and errs high:
- * - events: client requests (the integral of every group's rate over the run) plus outlier-detector
- *   ticks (every proxy with a detector ticks once per `interval`); retries come on top of requests.
+ * - events: attempts — client requests (the integral of every group's rate over the run), each with
+ *   as many retries as its route allows, as if every attempt failed — plus outlier-detector ticks
+ *   (every proxy with a detector ticks once per `interval`).
  * - memory: per client proxy (its own detector, load balancer and retry state), per proxy and
  *   endpoint, per metrics bucket and endpoint (the time series), and per request in flight (Little's
  *   law: rate × the slowest latency an endpoint model gives). The per-item costs were measured on
@@ -19,7 +20,7 @@ import { DEFAULT_ENDPOINT, type EndpointSpec, type LatencySpec, type Scenario } 
 import type { RunModel } from './model.ts';
 
 export interface RunLimits {
-  /** Most requests plus detector ticks a run may simulate. */
+  /** Most attempts (requests with all their retries) plus detector ticks a run may simulate. */
   maxEvents: number;
   /** Most memory a run may need, in bytes (Node's default heap is 2–4 GiB). */
   maxMemoryBytes: number;
@@ -41,6 +42,8 @@ const BYTES_PER_REQUEST_IN_FLIGHT = 200;
 export interface RunEstimate {
   /** Expected client requests (before retries). */
   requests: number;
+  /** Most attempts: every request with every retry its route allows. */
+  attempts: number;
   /** Outlier-detector ticks over all proxies. */
   detectorTicks: number;
   proxies: number;
@@ -75,15 +78,19 @@ function slowEndpointMs(e: EndpointSpec): number {
 export function estimateRun(model: RunModel, scenario: Scenario): RunEstimate {
   const durationMs = scenario.durationMs;
   let requests = 0;
+  let attempts = 0;
   let peakRate = 0;
   let proxies = 0;
   let detectorTicks = 0;
   for (const g of model.groups) {
     const segments = g.spec.rate;
+    let groupRequests = 0;
     segments.forEach((seg, i) => {
       const end = i + 1 < segments.length ? segments[i + 1].fromMs : durationMs;
-      requests += (seg.perSecond * Math.max(0, end - seg.fromMs)) / 1000;
+      groupRequests += (seg.perSecond * Math.max(0, end - seg.fromMs)) / 1000;
     });
+    requests += groupRequests;
+    attempts += groupRequests * (1 + (g.retryPolicy?.numRetries ?? 0));
     peakRate += Math.max(...segments.map((s) => s.perSecond));
     proxies += g.spec.replicas;
     if (g.outlier !== undefined && g.outlier.interval_ms > 0) detectorTicks += g.spec.replicas * Math.floor(durationMs / g.outlier.interval_ms);
@@ -107,7 +114,7 @@ export function estimateRun(model: RunModel, scenario: Scenario): RunEstimate {
     proxies * (BYTES_PER_PROXY + endpoints * BYTES_PER_PROXY_ENDPOINT) +
     buckets * (BYTES_PER_BUCKET + endpoints * BYTES_PER_BUCKET_ENDPOINT) +
     inFlight * BYTES_PER_REQUEST_IN_FLIGHT;
-  return { requests, detectorTicks, proxies, endpoints, buckets, inFlight, memoryBytes };
+  return { requests, attempts, detectorTicks, proxies, endpoints, buckets, inFlight, memoryBytes };
 }
 
 /** `1.2e13`, `34 000`: counts for messages. */
@@ -125,7 +132,7 @@ export function formatBytes(n: number): string {
 /** One line: what the run is estimated to do and need. */
 export function describeEstimate(e: RunEstimate, durationMs: number): string {
   return (
-    `about ${formatCount(e.requests)} requests and ${formatCount(e.detectorTicks)} detector ticks over ${formatDurationMs(durationMs)}, ` +
+    `about ${formatCount(e.requests)} requests (at most ${formatCount(e.attempts)} attempts with retries) and ${formatCount(e.detectorTicks)} detector ticks over ${formatDurationMs(durationMs)}, ` +
     `${formatCount(e.proxies)} client proxies × ${e.endpoints} endpoints, ${formatCount(e.buckets)} metrics buckets, ~${formatBytes(e.memoryBytes)} of memory`
   );
 }
@@ -136,11 +143,11 @@ export function describeEstimate(e: RunEstimate, durationMs: number): string {
  */
 export function checkRunLimits(e: RunEstimate, scenario: Scenario, where: string, liftHint: string, limits: RunLimits = RUN_LIMITS): void {
   const problems: string[] = [];
-  const events = e.requests + e.detectorTicks;
+  const events = e.attempts + e.detectorTicks;
   if (!(events <= limits.maxEvents)) {
     problems.push(
-      `${formatCount(events)} requests and detector ticks is more than the limit of ${formatCount(limits.maxEvents)} ` +
-        '(check clients[].rate, replicas and duration, and the outlier detection interval)',
+      `${formatCount(events)} attempts and detector ticks is more than the limit of ${formatCount(limits.maxEvents)} ` +
+        '(check clients[].rate, replicas and duration, retry attempts, and the outlier detection interval)',
     );
   }
   if (!(e.memoryBytes <= limits.maxMemoryBytes)) {

@@ -59,8 +59,8 @@ describe('durations, buckets and latencies are bounded (docs/limits.md)', () => 
 describe('run size limits (docs/limits.md)', () => {
   it('a runaway rate is refused before it starts, with the estimate; --force lifts the limit', async () => {
     const r = await ws.run(['run', 'scenario.yaml', '--set', 'clients[0].rate=1000000000000/s']);
-    expectUserError(r, /scenario\.yaml: the run is too big: 1\.0e13 requests and detector ticks is more than the limit of 1\.0e9/);
-    expect(r.stderr).toMatch(/estimate: about 1\.0e13 requests .* over 10s, 1 client proxies × 2 endpoints/);
+    expectUserError(r, /scenario\.yaml: the run is too big: 3\.0e13 attempts and detector ticks is more than the limit of 1\.0e9/);
+    expect(r.stderr).toMatch(/estimate: about 1\.0e13 requests \(at most 3\.0e13 attempts with retries\) .* over 10s, 1 client proxies × 2 endpoints/);
     expect(r.stderr).toMatch(/pass --force to run it anyway/);
   });
 
@@ -76,7 +76,7 @@ describe('run size limits (docs/limits.md)', () => {
     // A tight limit (as the fuzz test uses) shows --force's path without a big run.
     const limits = { maxEvents: 100, maxMemoryBytes: 2 ** 30 };
     const refused = await ws.run(['run', 'scenario.yaml', '--json'], { limits });
-    expectUserError(refused, /the run is too big: 200 requests and detector ticks is more than the limit of 100/);
+    expectUserError(refused, /the run is too big: 600 attempts and detector ticks is more than the limit of 100/);
     const forced = await ws.run(['run', 'scenario.yaml', '--json', '--force'], { limits });
     expect(forced.code).toBe(0);
     expect(JSON.parse(forced.stdout).requests.total).toBeGreaterThan(150);

@@ -96,3 +96,25 @@ describe('path segments that name object machinery', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('YAML keys', () => {
+  it('a list or mapping as a key is an error with its line, and no library warning reaches the terminal', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      ws.write({
+        'list-key.yaml': `${SCENARIO}? [a, b]\n: 1\n`,
+        'binary-key.yaml': `${SCENARIO}!!binary aGVsbG8=: 1\n`,
+      });
+      expectUserError(await ws.run(['run', 'list-key.yaml']), /list-key\.yaml:7:3: invalid YAML: a key must be text, not a list/);
+      const binary = await ws.run(['run', 'binary-key.yaml']);
+      expect(binary.code).toBe(2);
+      expect(binary.stderr).toMatch(/^failsim: binary-key\.yaml: .*unknown field/);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
