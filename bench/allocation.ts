@@ -39,8 +39,7 @@ await session.post('HeapProfiler.startSampling', {
   includeObjectsCollectedByMinorGC: true,
   includeObjectsCollectedByMajorGC: true,
 });
-const sim = new Simulation(model, loaded.scenario);
-sim.run();
+const result = new Simulation(model, loaded.scenario).run();
 const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: ProfileNode } };
 session.disconnect();
 
@@ -55,7 +54,7 @@ const walk = (node: ProfileNode): void => {
   node.children.forEach(walk);
 };
 walk(profile.head);
-const requests = sim.requestsStarted;
+const requests = result.counters.requestsStarted;
 const total = [...byFunction.values()].reduce((a, b) => a + b, 0);
 console.log(`${requests} requests, ${(total / 1e6).toFixed(1)} MB sampled: ${(total / requests).toFixed(0)} bytes per request`);
 for (const [key, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 12)) {

@@ -7,7 +7,7 @@
 import { simulateRun } from '../../src/api.ts';
 import { readScenarioFiles } from '../../src/node/files.ts';
 import { BASE_CHART_CONFIG, renderVegaLiteToSvg, svgToPng, type VegaLiteSpec } from '../../src/report/render.ts';
-import type { Simulation } from '../../src/sim/simulation.ts';
+import type { RunResult } from '../../src/sim/run-result.ts';
 import type { RunSummary } from '../../src/sim/summary.ts';
 
 export interface RunOptions {
@@ -17,7 +17,7 @@ export interface RunOptions {
 }
 
 export interface Run {
-  sim: Simulation;
+  sim: RunResult;
   summary: RunSummary;
 }
 

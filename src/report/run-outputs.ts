@@ -10,14 +10,14 @@ import { formatEnvoyEvent } from '../envoy/outlier/event-log.ts';
 import { writeTimeline } from './timeline.ts';
 import { proxyName, timelineData } from './timeline-data.ts';
 import type { RunSummary } from '../sim/summary.ts';
-import type { Simulation } from '../sim/simulation.ts';
+import type { RunResult } from '../sim/run-result.ts';
 
 export { proxyName, timelineData } from './timeline-data.ts';
 
 /** The per-bucket series as CSV: one row per bucket. */
-export function timeseriesCsv(sim: Simulation): string {
-  const s = sim.series;
-  const eps = sim.model.endpoints;
+export function timeseriesCsv(run: RunResult): string {
+  const s = run.series;
+  const eps = run.model.endpoints;
   const header = ['time_s', 'requests', 'failures', 'error_rate'];
   for (const e of eps) header.push(`attempts:${e.address}`);
   for (const e of eps) header.push(`attempt_failures:${e.address}`);
@@ -36,10 +36,10 @@ export function timeseriesCsv(sim: Simulation): string {
 }
 
 /** Envoy event-log lines per proxy, in time order. */
-function eventLines(sim: Simulation): Map<number, string[]> {
+function eventLines(run: RunResult): Map<number, string[]> {
   const out = new Map<number, string[]>();
-  for (const e of sim.outlierEvents) {
-    const cluster = sim.proxies[e.proxy].group.cluster;
+  for (const e of run.outlierEvents) {
+    const cluster = run.sidecars[e.proxy].group.cluster;
     const port = cluster.endpoints[e.event.slot]?.port ?? 0;
     const line = formatEnvoyEvent(e.event, { clusterName: cluster.name, upstreamUrl: (h) => `${h}:${port}` });
     let list = out.get(e.proxy);
@@ -49,23 +49,23 @@ function eventLines(sim: Simulation): Map<number, string[]> {
   return out;
 }
 
-export async function writeRunOutputs(dir: string, sim: Simulation, summary: RunSummary, summaryJson: string): Promise<void> {
+export async function writeRunOutputs(dir: string, run: RunResult, summary: RunSummary, summaryJson: string): Promise<void> {
   mkdirSync(join(dir, 'events'), { recursive: true });
   writeFileSync(join(dir, 'summary.json'), summaryJson);
-  writeFileSync(join(dir, 'timeseries.csv'), timeseriesCsv(sim));
-  const perProxy = eventLines(sim);
+  writeFileSync(join(dir, 'timeseries.csv'), timeseriesCsv(run));
+  const perProxy = eventLines(run);
   const all: string[] = [];
-  for (let p = 0; p < sim.proxies.length; p++) {
+  for (let p = 0; p < run.sidecars.length; p++) {
     const lines = perProxy.get(p) ?? [];
-    writeFileSync(join(dir, 'events', `${proxyName(sim, p)}.jsonl`), lines.length ? `${lines.join('\n')}\n` : '');
+    writeFileSync(join(dir, 'events', `${proxyName(run, p)}.jsonl`), lines.length ? `${lines.join('\n')}\n` : '');
   }
   // events.jsonl: every sidecar's records in time order, each wrapped with the sidecar's name.
   const indexInProxy = new Map<number, number>();
-  for (const e of sim.outlierEvents) {
+  for (const e of run.outlierEvents) {
     const k = indexInProxy.get(e.proxy) ?? 0;
     indexInProxy.set(e.proxy, k + 1);
-    all.push(`{"proxy":${JSON.stringify(proxyName(sim, e.proxy))},"event":${perProxy.get(e.proxy)![k]}}`);
+    all.push(`{"proxy":${JSON.stringify(proxyName(run, e.proxy))},"event":${perProxy.get(e.proxy)![k]}}`);
   }
   writeFileSync(join(dir, 'events.jsonl'), all.length ? `${all.join('\n')}\n` : '');
-  await writeTimeline(dir, timelineData(sim, summary));
+  await writeTimeline(dir, timelineData(run, summary));
 }

@@ -1,26 +1,23 @@
 /**
- * What the run timeline shows, read from a finished simulation. Browser-safe (no node: imports): the
+ * What the run timeline shows, read from a run's result. Browser-safe (no node: imports): the
  * playground page's worker computes it next to the run's JSON.
  */
 import { localityKey } from '../envoy/cluster.ts';
 import type { RunSummary } from '../sim/summary.ts';
-import type { Simulation } from '../sim/simulation.ts';
+import type { RunResult } from '../sim/run-result.ts';
 import type { TimelineData } from './timeline-spec.ts';
 
 function locText(l: { region: string; zone: string; subzone: string }): string {
   return localityKey(l).replace(/\/+$/, '');
 }
 
-export function proxyName(sim: Simulation, proxy: number): string {
-  const p = sim.proxies[proxy];
-  const g = p.group;
-  const first = sim.proxies.findIndex((q) => q.group === g);
-  return `clients${g.index}-sidecar${proxy - first}`;
+export function proxyName(run: RunResult, proxy: number): string {
+  return run.sidecars[proxy].name;
 }
 
-export function timelineData(sim: Simulation, summary: RunSummary): TimelineData {
-  const s = sim.series;
-  const eps = sim.model.endpoints;
+export function timelineData(run: RunResult, summary: RunSummary): TimelineData {
+  const s = run.series;
+  const eps = run.model.endpoints;
   const n = eps.length;
   const times: number[] = [];
   const errorRate: (number | null)[] = [];
@@ -45,17 +42,17 @@ export function timelineData(sim: Simulation, summary: RunSummary): TimelineData
     times,
     clientErrorRate: errorRate,
     trafficShareByLocality: share,
-    ejections: sim.ejectionIntervals.map((i) => ({
+    ejections: run.ejectionIntervals.map((i) => ({
       host: eps[i.endpoint].address,
-      proxy: proxyName(sim, i.proxy),
+      proxy: proxyName(run, i.proxy),
       fromMs: i.fromMs,
       untilMs: i.untilMs,
     })),
-    faults: sim.world.faults.windows.map((w) => ({
+    faults: run.faultWindows.map((w) => ({
       label: `${w.kind} ${Array.from(w.endpoints, (e) => eps[e].address).join(', ')}`,
       fromMs: w.fromMs,
       untilMs: w.untilMs,
     })),
-    durationMs: sim.scenario.durationMs,
+    durationMs: run.scenario.durationMs,
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Scenario } from '../config/scenario.ts';
 import type { RunModel } from './model.ts';
+import type { RunResult } from './run-result.ts';
 import { Simulation } from './simulation.ts';
 import { summarize, type RunSummary } from './summary.ts';
 
@@ -21,7 +22,7 @@ export interface RunModelOutput {
   /** The document `failsim run --json` prints (docs/run-output.md). */
   summary: RunSummary;
   /** What the run's output files and charts read (src/report/run-outputs.ts). */
-  result: Simulation;
+  result: RunResult;
 }
 
 export function runModel(model: RunModel, scenario: Scenario, options: RunModelOptions = {}): RunModelOutput {
@@ -32,6 +33,6 @@ export function runModel(model: RunModel, scenario: Scenario, options: RunModelO
     onProgress: onProgress === undefined ? undefined : (ms) => onProgress(ms, durationMs),
     progressEveryMs: options.progressEveryMs ?? Math.max(1000, durationMs / 100),
   });
-  sim.run();
-  return { summary: summarize(sim), result: sim };
+  const result = sim.run();
+  return { summary: summarize(result), result };
 }

@@ -6,7 +6,7 @@
 import { localityKey } from '../envoy/cluster.ts';
 import { STAT_NAMES } from '../envoy/outlier/stats.ts';
 import { computeIncidents } from '../metrics/incidents.ts';
-import type { Simulation } from './simulation.ts';
+import type { RunResult } from './run-result.ts';
 
 export interface RunSummary {
   scenario: string;
@@ -77,38 +77,37 @@ function locText(l: { region: string; zone: string; subzone: string }): string {
   return localityKey(l).replace(/\/+$/, '');
 }
 
-export function summarize(sim: Simulation): RunSummary {
-  const { model, scenario, series } = sim;
+export function summarize(run: RunResult): RunSummary {
+  const { model, scenario, series, counters } = run;
   const addresses = model.endpoints.map((e) => e.address);
   const byEndpoint: Record<string, number> = {};
   const byLocality: Record<string, number> = {};
   model.endpoints.forEach((e, i) => {
-    byEndpoint[e.address] = sim.attemptsByEndpoint[i];
+    byEndpoint[e.address] = counters.attemptsByEndpoint[i];
     const key = locText(e.locality);
-    byLocality[key] = (byLocality[key] ?? 0) + sim.attemptsByEndpoint[i];
+    byLocality[key] = (byLocality[key] ?? 0) + counters.attemptsByEndpoint[i];
   });
   const byPriority: Record<string, number> = {};
-  sim.attemptsByPriority.forEach((n, p) => {
+  counters.attemptsByPriority.forEach((n, p) => {
     byPriority[String(p)] = n;
   });
 
   // Detector counters summed over every sidecar.
   const stats: Record<string, number> = {};
   for (const name of STAT_NAMES) stats[name] = 0;
-  for (const p of sim.proxies) {
-    if (p.detector === undefined) continue;
-    const s = p.detector.stats();
-    for (const name of STAT_NAMES) stats[name] += s[name];
+  for (const sidecar of run.sidecars) {
+    if (sidecar.outlierStats === null) continue;
+    for (const name of STAT_NAMES) stats[name] += sidecar.outlierStats[name];
   }
   const detected = STAT_NAMES.filter((n) => n.startsWith('ejections_detected_')).reduce((a, n) => a + stats[n], 0);
   const enforced = stats.ejections_enforced_total;
   const overflow = stats.ejections_overflow;
 
-  const report = computeIncidents(series, sim.ejectionLog, scenario.metrics);
+  const report = computeIncidents(series, run.ejectionLog, scenario.metrics);
   const latency = series.latency.summary();
-  const total = sim.requestsFinished;
-  const failed = sim.requestsFailed;
-  const failedAttempts = sim.failedAttemptsByEndpoint.reduce((a, b) => a + b, 0);
+  const total = counters.requestsFinished;
+  const failed = counters.requestsFailed;
+  const failedAttempts = counters.failedAttemptsByEndpoint.reduce((a, b) => a + b, 0);
   const v = model.versions;
   return {
     scenario: scenario.name,
@@ -120,25 +119,25 @@ export function summarize(sim: Simulation): RunSummary {
       succeeded: total - failed,
       failed,
       errorRate: total > 0 ? failed / total : null,
-      inFlightAtEnd: sim.requestsInFlight,
+      inFlightAtEnd: counters.requestsInFlight,
       byClientGroup: model.groups.map((g) => {
-        const n = sim.requestsByGroup[g.index];
-        const f = sim.failedByGroup[g.index];
+        const n = counters.requestsByGroup[g.index];
+        const f = counters.failedByGroup[g.index];
         return { locality: g.spec.localityText, total: n, failed: f, errorRate: n > 0 ? f / n : null };
       }),
     },
-    attempts: { total: sim.attempts, failed: failedAttempts, byEndpoint, byLocality, byPriority },
-    retryAmplification: total > 0 ? sim.attempts / sim.requestsStarted : null,
-    retries: sim.retries,
-    noHealthyUpstream: sim.noHealthyUpstream,
-    routeTimeouts: sim.routeTimeouts,
+    attempts: { total: counters.attempts, failed: failedAttempts, byEndpoint, byLocality, byPriority },
+    retryAmplification: total > 0 ? counters.attempts / counters.requestsStarted : null,
+    retries: counters.retries,
+    noHealthyUpstream: counters.noHealthyUpstream,
+    routeTimeouts: counters.routeTimeouts,
     ejections: {
       detected,
       enforced,
       // A detection passed to ejectHost either overflowed the cap, lost the enforcement roll or ejected.
       notEnforced: detected - enforced - overflow,
       overflow,
-      maxConcurrent: sim.maxConcurrentEjections,
+      maxConcurrent: run.maxConcurrentEjections,
       stats,
     },
     latencyMs: { p50: latency.p50, p90: latency.p90, p99: latency.p99, p999: latency.p999, mean: latency.mean },
@@ -160,7 +159,12 @@ export function summarize(sim: Simulation): RunSummary {
     }),
     falseEjections: report.falseEjections,
     metricSettings: scenario.metrics,
-    capacity: capacityReport(sim),
+    capacity: Object.fromEntries(
+      run.capacity.map((c) => [
+        addresses[c.endpoint],
+        { utilisation: c.utilisation, maxBusy: c.maxBusy, maxQueued: c.maxQueued, overloadRejections: c.overloadRejections },
+      ]),
+    ),
     effectiveConfig: model.groups.map((g) => ({
       clients: g.spec.localityText,
       replicas: g.spec.replicas,
@@ -168,20 +172,4 @@ export function summarize(sim: Simulation): RunSummary {
       outlierDetection: g.outlier ?? null,
     })),
   };
-}
-
-function capacityReport(sim: Simulation): RunSummary['capacity'] {
-  const out: RunSummary['capacity'] = {};
-  const servers = sim.servers;
-  if (servers === null) return out;
-  sim.model.endpoints.forEach((e, i) => {
-    if (!servers.limited(i)) return;
-    out[e.address] = {
-      utilisation: servers.utilisation(i, sim.scenario.durationMs),
-      maxBusy: servers.maxBusy[i],
-      maxQueued: servers.maxQueued[i],
-      overloadRejections: servers.rejected[i],
-    };
-  });
-  return out;
 }
