@@ -18,7 +18,9 @@ import { main } from '../../src/cli/main.ts';
 import { readScenarioFiles } from '../../src/node/files.ts';
 import { timelineData } from '../../src/report/timeline-data.ts';
 import { timelineSpec } from '../../src/report/timeline.ts';
+import { servePage } from '../../src/cli/playground-command.ts';
 import { buildPlayground } from '../../web/build.ts';
+import { encodeShare } from '../../web/src/share.ts';
 import type { PageStatus } from '../../web/src/protocol.ts';
 
 const SEED_DIR = fileURLToPath(new URL('../../models/dynamodb-failover/', import.meta.url));
@@ -55,10 +57,9 @@ describe.skipIf(skipBrowser)(`playground page in headless Chromium (${CHROMIUM})
   });
 
   /** Opens the page (optionally at a fragment); collects console errors, page errors and requests. */
-  async function open(fragment = '', viewport = { width: 1280, height: 800 }): Promise<{ page: Page; problems: string[] }> {
+  async function open(fragment = '', viewport = { width: 1280, height: 800 }, pageUrl = pathToFileURL(pageFile).href): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage({ viewport, acceptDownloads: true });
     const problems: string[] = [];
-    const pageUrl = pathToFileURL(pageFile).href;
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
     });
@@ -163,6 +164,29 @@ describe.skipIf(skipBrowser)(`playground page in headless Chromium (${CHROMIUM})
     console.log(`screenshots: ${shots}`);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  test('served by failsim playground (http://127.0.0.1), the page runs the same; a share link pasted into an open page loads', async () => {
+    const server = await servePage(readFileSync(pageFile, 'utf8'), 0);
+    const address = server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+    try {
+      const { page, problems } = await open('', { width: 1280, height: 800 }, url);
+      await runAndWait(page);
+      const cliRun = await cli(['run', SEED_SCENARIO, '--json']);
+      expect(await page.locator('[data-testid=summary-json]').textContent()).toBe(cliRun.out);
+      // Another input's link, pasted into the address bar of the open page.
+      const fragment = encodeShare({ model: 'x/y.yaml', scenario: readFileSync(SEED_SCENARIO, 'utf8').replace('seed: 1', 'seed: 7'), config: SEED_ISTIO, incident: null });
+      const before = (await status(page)).explains;
+      await page.evaluate((f) => (location.hash = f), fragment);
+      await explained(page, before);
+      expect(await page.locator('[data-testid=scenario-input]').inputValue()).toContain('seed: 7');
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   test('Istio 1.28 picked: the warnings are explain\'s for 1.28 (the ejection cap trap), one element per warning', async () => {

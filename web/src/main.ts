@@ -579,8 +579,14 @@ function wire(): void {
       cancel();
     }
   });
+  // A share link pasted into the address bar of an open page: load it like a fresh page would.
   window.addEventListener('hashchange', () => {
-    if (location.hash.length > 1 && location.hash.slice(1) !== encodeShare(input)) loadHash();
+    if (location.hash.length > 1 && location.hash.slice(1) !== encodeShare(input) && loadHash()) {
+      explainedEndpoints = [];
+      clearError();
+      showInput();
+      changed();
+    }
   });
 }
 
