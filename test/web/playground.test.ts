@@ -3,8 +3,9 @@
  * `npm run build:web` does) and loaded from file://. Pasting the seed and running gives the same JSON
  * as `failsim run --json`, byte for byte; explain's warnings follow the version picked; errors sit on
  * their line; a share link reproduces the input; the downloaded scenario runs in the CLI to the same
- * document; the battery fills the scorecard and a run can be cancelled. Throughout: no console error,
- * no page error, and no request beyond the page file itself and the worker's blob: URL.
+ * document; the whole battery gives `failsim check --json`'s document; a run can be cancelled;
+ * axe-core finds no WCAG 2.1 A/AA violation at 1280 px or at phone width. Throughout: no console
+ * error, no page error, and no request beyond the page file itself and the worker's blob: URL.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ import type { PageStatus } from '../../web/src/protocol.ts';
 const SEED_DIR = fileURLToPath(new URL('../../models/dynamodb-failover/', import.meta.url));
 const SEED_SCENARIO = join(SEED_DIR, 'c-failover.yaml');
 const SEED_ISTIO = readFileSync(join(SEED_DIR, 'istio.yaml'), 'utf8');
+const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
 
 const skipBrowser = skipBrowserTests('test/web/playground.test.ts');
 
@@ -110,6 +112,16 @@ describe.skipIf(skipBrowser)(`playground page in headless Chromium (${CHROMIUM})
     return waitFor(page, (s) => s.runs > before);
   }
 
+  /** WCAG 2.1 A/AA violations axe-core (injected as an inline script: no request) finds in the page as it is. */
+  async function accessibilityViolations(page: Page): Promise<string[]> {
+    await page.addScriptTag({ content: readFileSync(AXE, 'utf8') });
+    return page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+  }
+
   async function warningCodes(page: Page): Promise<string[]> {
     return page.$$eval('[data-testid=warnings] > *', (items) => items.map((i) => i.getAttribute('data-code') ?? '(none)'));
   }
@@ -157,6 +169,7 @@ describe.skipIf(skipBrowser)(`playground page in headless Chromium (${CHROMIUM})
     const { summary, result } = simulateRun(readScenarioFiles(SEED_SCENARIO), { recordEvents: true });
     expect(pageSpec).toEqual(JSON.parse(JSON.stringify(timelineSpec(timelineData(result, summary)))));
 
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: join(shots, 'playground-1280x800.png') });
     await page.screenshot({ path: join(shots, 'playground-full.png'), fullPage: true });
     // Readable at 1280×800: nothing wider than the window.
@@ -234,6 +247,7 @@ describe.skipIf(skipBrowser)(`playground page in headless Chromium (${CHROMIUM})
     expect(await page.locator('#config-editor [data-testid=error]').count()).toBe(1);
     expect(await page.locator('#config-editor .gutter .bad').textContent()).toBe(String(line));
     expect(await page.locator('[data-testid=yaml-input]').getAttribute('aria-invalid')).toBe('true');
+    expect(await accessibilityViolations(page)).toEqual([]);
     before = (await status(page)).explains;
     await paste(page, 'yaml-input', SEED_ISTIO);
     await explained(page, before);
@@ -294,16 +308,17 @@ describe.skipIf(skipBrowser)(`playground page in headless Chromium (${CHROMIUM})
   test('the whole battery is failsim check: its scorecard JSON is the CLI\'s; cancel; Ctrl+Enter runs; phone width reads', async () => {
     const { page, problems } = await open('', { width: 390, height: 844 });
     await page.selectOption('[data-testid=incident-select]', 'battery');
-    await page.fill('[data-testid=replications-input]', '2');
+    await page.fill('[data-testid=replications-input]', '1'); // one run per incident keeps CI's two cores quick
     await page.locator('[data-testid=replications-input]').press('Tab');
     await runAndWait(page);
     expect((await status(page)).error).toBeNull();
-    const check = await cli(['check', join(SEED_DIR, 'istio.yaml'), '--client-locality', 'us-east1/us-east1-b', '--istio', '1.10', '--replications', '2', '--workers', '1', '--json']);
+    const check = await cli(['check', join(SEED_DIR, 'istio.yaml'), '--client-locality', 'us-east1/us-east1-b', '--istio', '1.10', '--replications', '1', '--workers', '1', '--json']);
     expect(check.err).toBe('');
     expect(await page.locator('[data-testid=scorecard-json]').textContent()).toBe(check.out);
     const rows = await page.$$eval('[data-testid=scorecard] tbody tr', (r) => r.map((x) => x.querySelector('td')?.textContent ?? ''));
     expect(rows.map((r) => r.split(' ')[0])).toEqual((JSON.parse(check.out) as { incidents: { name: string }[] }).incidents.map((i) => i.name));
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: join(shots, 'playground-phone.png'), fullPage: true });
 
     // Cancel: a run of 100 simulated hours (≈ 10^8 requests) is stopped once it has shown progress;

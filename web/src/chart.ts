@@ -60,5 +60,20 @@ export async function drawTimeline(el: HTMLElement, data: TimelineData): Promise
     logLevel: vega.Error,
   });
   current = result;
+  describeForScreenReaders(el, data.title);
   return spec;
+}
+
+/**
+ * The drawn SVG as one image named by the chart's title (its marks are hidden from screen readers:
+ * the numbers are in the run's summary and JSON), and vega-embed's icon-only actions menu named.
+ */
+function describeForScreenReaders(el: HTMLElement, title: string): void {
+  const svg = el.querySelector('svg.marks');
+  if (svg) {
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', `${title}: injected faults, client error rate, traffic share by locality and ejections over time`);
+    for (const child of svg.children) child.setAttribute('aria-hidden', 'true');
+  }
+  el.querySelector('details > summary')?.setAttribute('aria-label', 'Chart actions: save as SVG or PNG');
 }

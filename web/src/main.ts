@@ -163,7 +163,12 @@ function refreshFromScenario(): void {
   if (!info) return;
   const kind = info.configKind;
   versionOptions(kind);
-  el.version.value = [...el.version.options].some((o) => o.value === info!.version) ? info.version : '';
+  if (info.version !== '' && ![...el.version.options].some((o) => o.value === info!.version)) {
+    // A version the list does not spell this way (`1.28.0`): shown as written, not as "newest".
+    const [k, v] = info.version.split(':');
+    el.version.add(new Option(`${k === 'istio' ? 'Istio' : 'Envoy'} ${v} (as the scenario writes it)`, info.version), 1);
+  }
+  el.version.value = info.version;
   if (document.activeElement !== el.localities) el.localities.value = info.localities.join(', ');
   el.configLabel.textContent = `${kind === 'istio' ? 'Istio resources' : 'Envoy cluster'} (${info.configFile})`;
   el.scenarioFile.textContent = names().scenario;

@@ -20,7 +20,8 @@ function table(head: string[], rows: (string | number)[][], caption?: string): H
   if (caption) t.append(h('caption', { class: 'visually-hidden' }, caption));
   t.append(h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))));
   t.append(h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((v) => h('td', typeof v === 'number' ? { class: 'num' } : {}, String(v)))))));
-  return h('div', { class: 'scroll' }, t);
+  // Focusable, so a keyboard can scroll a table wider than a phone's screen.
+  return h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': caption ?? 'table' }, t);
 }
 
 const ms = (v: number | null | undefined): string =>
