@@ -4,7 +4,7 @@
  * when the machine has one. The page is self-contained: the server only hands out that one file.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,15 +37,31 @@ function packageRoot(): string {
   throw new UserError('cannot find the failsim package folder (for web/dist/index.html)');
 }
 
+/** Inputs of the page: a change to any of them since the build makes the built page stale. */
+const PAGE_SOURCES = ['web/src', 'web/build.ts', 'src', 'models', 'package-lock.json'];
+
+/** The latest modification time (ms) of the page's inputs under `root`. */
+function newestSource(root: string): number {
+  let newest = 0;
+  const visit = (path: string): void => {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of PAGE_SOURCES) visit(join(root, p));
+  return newest;
+}
+
 /**
- * The built page, building it first when it is missing (or when asked to). The build runs as
- * `npm run build:web` does, in a child process: web/build.ts is TypeScript and drives esbuild, which
- * the prebuilt CLI bundle neither contains nor could.
+ * The built page, built first when it is missing or older than its sources (or when asked to). The
+ * build runs as `npm run build:web` does, in a child process: web/build.ts is TypeScript and drives
+ * esbuild, which the prebuilt CLI bundle neither contains nor could.
  */
 function playgroundPage(rebuild: boolean, ctx: CommandContext): string {
   const root = packageRoot();
   const page = join(root, 'web', 'dist', 'index.html');
-  if (rebuild || !existsSync(page)) {
+  if (rebuild || !existsSync(page) || newestSource(root) > statSync(page).mtimeMs) {
     ctx.stderr('building the playground page (npm run build:web)…\n');
     const build = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'web', 'build.ts'), page], { cwd: root, encoding: 'utf8' });
     if (build.status !== 0) {

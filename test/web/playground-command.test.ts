@@ -4,7 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
@@ -41,7 +42,11 @@ describe('failsim playground', () => {
     expect(err).toBe('failsim: --port: expected a port number 0–65535 (got "70000")\n');
   });
 
-  test('npx failsim playground --port 0 --no-open serves web/dist/index.html (built when missing) and stops on SIGTERM', async () => {
+  test('npx failsim playground --port 0 --no-open rebuilds a stale web/dist/index.html, serves it, stops on SIGTERM', async () => {
+    // A page older than its sources (here: a placeholder dated 2000) is rebuilt before it is served.
+    mkdirSync(dirname(DEFAULT_OUT), { recursive: true });
+    writeFileSync(DEFAULT_OUT, 'stale page');
+    utimesSync(DEFAULT_OUT, new Date('2000-01-01'), new Date('2000-01-01'));
     const child = spawn(process.execPath, [BIN, 'playground', '--port', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -58,6 +63,7 @@ describe('failsim playground', () => {
       });
       child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
     });
+    expect(err).toContain('building the playground page');
     const body = await (await fetch(url)).text();
     expect(body).toBe(readFileSync(DEFAULT_OUT, 'utf8'));
     expect(body).toContain('<title>failsim playground</title>');
