@@ -126,9 +126,15 @@ export function formatReport(r: ExplainReport): string {
     lines.push('');
     lines.push(`cluster ${c.clusterName}  (${envoyInput ? 'every client locality' : `client locality ${c.clientLocality || '(none)'}`})`);
     lines.push('  endpoints:');
-    const rows = c.endpoints.map((e) => [`${e.address}:${e.port}`, e.locality || '(none)', `priority ${e.priority}`, `weight ${e.weight}`]);
+    const rows = c.endpoints.map((e) => [
+      `${e.address}:${e.port}`,
+      e.locality || '(none)',
+      `priority ${e.priority}`,
+      `weight ${e.weight}${e.localityWeight !== null ? `, locality weight ${e.localityWeight}` : ''}`,
+    ]);
     const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length), 0));
     for (const row of rows) lines.push(`    ${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('  ')}`);
+    for (const d of c.droppedEndpoints) lines.push(`    dropped: ${d.address} (${d.locality || 'no locality'}): ${d.reason}`);
     lines.push(`  priority loads with all hosts healthy: [${c.priorityLoads.join(', ')}]`);
     lines.push(`  lb_policy: ${c.lbPolicy}${c.localityWeightedLbConfig ? ' (locality-weighted)' : ''}`);
     lines.push(`  healthy_panic_threshold: ${c.healthyPanicThreshold}%${c.healthyPanicThreshold === 0 ? ' (panic disabled)' : ''}`);

@@ -2,7 +2,7 @@
  * What a client proxy actually gets from an Istio configuration, and the traps in it
  * (research/user-needs.md rows 1–6, 12, 18): the model behind `failsim explain`. Pure: no I/O.
  */
-import type { EnvoyCluster, Locality, RetryPolicyConfig } from '../envoy/cluster.ts';
+import { localityKey, type EnvoyCluster, type Locality, type RetryPolicyConfig } from '../envoy/cluster.ts';
 import type { ResolvedVersions } from '../envoy/profiles.ts';
 import { maxEjectableHosts } from '../envoy/outlier/capacity.ts';
 import { resolveOutlierConfig, type OutlierConfig } from '../envoy/outlier/config.ts';
@@ -25,7 +25,10 @@ export interface ExplainedCluster {
   subset: string | null;
   clusterName: string;
   clientLocality: string;
-  endpoints: { address: string; port: number; locality: string; priority: number; weight: number }[];
+  /** `weight` is the endpoint's own weight; `localityWeight` its locality's weight when locality-weighted LB is on, else null. */
+  endpoints: { address: string; port: number; locality: string; priority: number; weight: number; localityWeight: number | null }[];
+  /** Endpoints of the service this client's cluster does not get (removed by `distribute`), with why. */
+  droppedEndpoints: { address: string; locality: string; reason: string }[];
   /** Envoy field names, Envoy's defaults filled in; null when the cluster has no outlier detection. */
   outlierDetection: OutlierConfig | null;
   healthyPanicThreshold: number;
@@ -104,7 +107,8 @@ export function explainIstio(config: IstioConfig, options: ExplainOptions): Expl
 }
 
 /** What explainCluster needs of a cluster: Istio's translation, or an adapter for a plain Envoy file. */
-export type ExplainClusterInput = Pick<TranslatedCluster, 'host' | 'port' | 'subset' | 'cluster' | 'warnings' | 'localitySettingEnabled' | 'localityMode'>;
+export type ExplainClusterInput = Pick<TranslatedCluster, 'host' | 'port' | 'subset' | 'cluster' | 'warnings' | 'localitySettingEnabled' | 'localityMode'> &
+  Partial<Pick<TranslatedCluster, 'serviceEndpoints'>>;
 
 /** The config knobs the warnings name: Istio's fields by default, Envoy's for a plain Envoy file. */
 export interface ExplainTerms {
@@ -216,7 +220,21 @@ export function explainCluster(t: ExplainClusterInput, locality: Locality, versi
     subset: t.subset ?? null,
     clusterName: c.name,
     clientLocality: formatLocality(locality),
-    endpoints: c.endpoints.map((e) => ({ address: e.address, port: e.port, locality: formatLocality(e.locality), priority: e.priority, weight: e.weight })),
+    endpoints: c.endpoints.map((e) => ({
+      address: e.address,
+      port: e.port,
+      locality: formatLocality(e.locality),
+      priority: e.priority,
+      weight: e.weight,
+      localityWeight: c.locality_weighted_lb_config ? (c.locality_weights[`${e.priority}|${localityKey(e.locality)}`] ?? null) : null,
+    })),
+    droppedEndpoints: (t.serviceEndpoints ?? [])
+      .filter((e) => e.removed)
+      .map((e) => ({
+        address: e.address,
+        locality: formatLocality(e.locality),
+        reason: `distribute: no 'to' locality of the rule for this client matches ${formatLocality(e.locality) || '(no locality)'}, so Istio sends this client no endpoint there`,
+      })),
     outlierDetection: od,
     healthyPanicThreshold: c.healthy_panic_threshold,
     lbPolicy: c.lb_policy,

@@ -80,6 +80,7 @@ export function buildRunModel(loaded: LoadedScenario, configText: string, resour
   if (allHosts.length === 0) throw new UserError(`${scenario.istio}: no ServiceEntry with hosts: nothing for the clients to call`);
 
   const world: WorldEndpoints = { endpoints: [], endpointIndex: new Map() };
+  const serviceEndpoints: TranslatedCluster['serviceEndpoints'] = [];
   const groups = scenario.clients.map((spec, index): ClientGroupModel => {
     const host = spec.host ?? (allHosts.length === 1 ? allHosts[0] : undefined);
     if (host === undefined) {
@@ -99,8 +100,17 @@ export function buildRunModel(loaded: LoadedScenario, configText: string, resour
     } catch (e) {
       throw e instanceof IstioConfigError ? new UserError(e.message) : e;
     }
+    serviceEndpoints.push(...t.serviceEndpoints);
     return groupModel(index, spec, t.cluster, t, world, versions, `${scenario.istio}: DestinationRule outlierDetection`);
   });
+  // The service's endpoints exist in the world even where `distribute` removed them from every
+  // client's cluster (they serve other clients in a real mesh): a scenario may give them latency
+  // or faults. Added after the clusters' endpoints so that existing indexes do not move.
+  for (const e of serviceEndpoints) {
+    if (world.endpointIndex.has(e.address)) continue;
+    world.endpointIndex.set(e.address, world.endpoints.length);
+    world.endpoints.push({ address: e.address, locality: { ...e.locality } });
+  }
   const { endpoints } = world;
   if (endpoints.length === 0) throw new UserError(`${scenario.istio}: the ServiceEntry lists no endpoints to simulate`);
   checkFaultTargets(scenario, endpoints.map((e) => e.address), endpoints.map((e) => e.locality), file);

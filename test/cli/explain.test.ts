@@ -43,8 +43,8 @@ describe('failsim explain', () => {
     expect(c.host).toBe('mydb.com');
     expect(c.clientLocality).toBe('us-east1/us-east1-b');
     expect(c.endpoints).toEqual([
-      { address: 'dynamodb.us-east-1.amazonaws.com', port: 80, locality: 'us-east1', priority: 0, weight: 1 },
-      { address: 'dynamodb.us-west-1.amazonaws.com', port: 80, locality: 'us-west', priority: 1, weight: 1 },
+      { address: 'dynamodb.us-east-1.amazonaws.com', port: 80, locality: 'us-east1', priority: 0, weight: 1, localityWeight: null },
+      { address: 'dynamodb.us-west-1.amazonaws.com', port: 80, locality: 'us-west', priority: 1, weight: 1, localityWeight: null },
     ]);
     expect(c.outlierDetection).toMatchObject({ consecutive_5xx: 1, interval_ms: 15000, base_ejection_time_ms: 60000, max_ejection_percent: 10, max_ejection_time_ms: 300000 });
     expect(c.healthyPanicThreshold).toBe(0);

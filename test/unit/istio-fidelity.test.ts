@@ -204,3 +204,31 @@ describe('item 6: when locality_weighted_lb_config is set, by Istio version (clu
     expect(localityWeightedLbConfig(minor, setting as never, od, od, false)).toBe(expected);
   });
 });
+
+describe('item 5: distribute removes endpoints for a client; the world and explain still know them', () => {
+  // loadbalancer.go applyLocalityWeights (1.28.0): entries no `to` matches lose their LbEndpoints;
+  // the matched ones get weight ceil(original·to / Σ originals).
+  const yaml =
+    se('STATIC') +
+    dr(`  trafficPolicy:
+    loadBalancer:
+      localityLbSetting:
+        distribute: [{from: r1/*, to: {r1/z1: 100}}]
+`);
+  test('the removed endpoint is in serviceEndpoints (the world), not in the cluster', () => {
+    const c = cluster(yaml, 28);
+    expect(c.cluster.endpoints.map((e) => e.address)).toEqual(['10.0.0.1']);
+    expect(c.serviceEndpoints).toEqual([
+      { address: '10.0.0.1', locality: { region: 'r1', zone: 'z1', subzone: '' }, removed: false },
+      { address: '10.0.0.2', locality: { region: 'r2', zone: 'z1', subzone: '' }, removed: true },
+    ]);
+  });
+  test('explain shows locality weights and the dropped endpoint', async () => {
+    const { explainIstio } = await import('../../src/istio/explain.ts');
+    const { resolveVersions } = await import('../../src/envoy/profiles.ts');
+    const r = explainIstio(parseIstioYaml(yaml, 'istio.yaml'), { clientLocalities: [client.locality], versions: resolveVersions({ istio: '1.28' }) });
+    const c = r.clusters.find((x) => x.port === 80 && x.subset === null)!;
+    expect(c.endpoints.map((e) => e.localityWeight)).toEqual([100]);
+    expect(c.droppedEndpoints.map((d) => d.address)).toEqual(['10.0.0.2']);
+  });
+});
