@@ -160,9 +160,13 @@ export interface EnvoySemantics {
   localityEdfInit: 'createWithPicks' | 'legacy';
   /** EDS DRAINING hosts are also excluded (1.30+). */
   drainingExcluded: boolean;
-  /** `weighted_priority_health` exists (1.28+). */
+  /** `weighted_priority_health` exists (1.27+: changelogs/1.27.0.yaml new_features, load_balancing). */
   weightedPriorityHealth: boolean;
-  /** LEAST_REQUEST full-scan selection exists (1.28 flag, 1.30 selection_method). */
+  /**
+   * LEAST_REQUEST full-scan selection exists: `enable_full_scan` from 1.29 (envoy#29873, still in
+   * review after 1.28.0 shipped on 2023-10-18, then #30794: only when set explicitly),
+   * `selection_method: FULL_SCAN` from 1.30 (changelogs/1.30.0.yaml new_features, upstream).
+   */
   leastRequestFullScan: boolean;
   /** The router reports Overflow (circuit-breaker) resets to outlier detection (< 1.26). */
   reportsOverflowToOutlier: boolean;
@@ -175,16 +179,17 @@ export function semanticsForEnvoyMinor(minor: number): EnvoySemantics {
   if (base.id === '1.22-1.26') outlier.hcUneject = minor >= 26 ? 'any-check' : 'none';
   // 1.17.x used a fixed 300 s default max_ejection_time; 1.18 made it max(300 s, base).
   if (base.id === '1.17-1.21') outlier.maxEjectionTimeDefaultsToBase = minor >= 18;
-  // The local-origin counter reset on uneject landed around 1.21 (envoy#18950); the spec's
-  // profile table puts it after the 1.17-1.21 range, so the profile decides.
+  // The local-origin counter reset on uneject (envoy#18950, fix proposed 2021-12-06) has no entry
+  // in the 1.21.0 or 1.22.0 changelogs; the spec's profile table puts it after the 1.17-1.21 range,
+  // so the profile decides (docs/profiles.md states the evidence).
   return {
     envoyMinor: minor,
     outlier,
     edfInit: minor >= 30 ? 'createWithPicks' : 'legacy',
     localityEdfInit: minor >= 30 ? 'createWithPicks' : 'legacy',
     drainingExcluded: minor >= 30,
-    weightedPriorityHealth: minor >= 28,
-    leastRequestFullScan: minor >= 28,
+    weightedPriorityHealth: minor >= 27,
+    leastRequestFullScan: minor >= 29,
     reportsOverflowToOutlier: minor < 26,
   };
 }

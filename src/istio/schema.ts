@@ -131,6 +131,7 @@ export const LoadBalancerSchema = z.strictObject({
   zoneAwareLbSetting: ZoneAwareLbSettingSchema.optional(),
   warmupDurationSecs: duration(0).optional(),
   warmup: WarmupSchema.optional(),
+  backendUtilization: unmodelled.optional(),
 });
 
 export const OutlierDetectionSchema = z.strictObject({
@@ -166,6 +167,7 @@ export const ConnectionPoolSchema = z.strictObject({
       h2UpgradePolicy: unmodelled.optional(),
       useClientProtocol: unmodelled.optional(),
       maxConcurrentStreams: unmodelled.optional(),
+      http2KeepAlive: unmodelled.optional(),
     })
     .optional(),
 });
@@ -240,6 +242,7 @@ export const HttpRouteSchema = z.strictObject({
   mirrors: unmodelled.optional(),
   mirrorPercentage: unmodelled.optional(),
   mirrorPercent: unmodelled.optional(),
+  mirror_percent: unmodelled.optional(),
   corsPolicy: unmodelled.optional(),
   headers: unmodelled.optional(),
 });

@@ -252,7 +252,7 @@ function translateOne(
   warnings.push(...portLevelReplacementWarnings(dr?.spec, drRef, port.number, subset));
 
   if (resolution === 'NONE') {
-    warnings.push(refWarn(se.ref, 'passthrough-resolution', `resolution NONE makes a passthrough (ORIGINAL_DST) cluster: Envoy sends each request to the address the client asked for, with no endpoint list, priorities or load balancing; failsim models the listed endpoints as an EDS cluster`, ['resolution']));
+    warnings.push(refWarn(se.ref, 'passthrough-resolution', `resolution NONE makes a passthrough (ORIGINAL_DST) cluster: Envoy sends each request to the address the client asked for, with no endpoint list, priorities or load balancing; Istio takes no endpoints with it, so failsim has none to model`, ['resolution']));
   }
   if (resolution === 'DNS_ROUND_ROBIN' && (se.spec.endpoints?.length ?? 0) > 1) {
     warnings.push(refWarn(se.ref, 'dns-round-robin', 'DNS_ROUND_ROBIN makes a LOGICAL_DNS cluster that uses only the first endpoint; failsim models every endpoint as a host', ['resolution']));
@@ -409,6 +409,11 @@ function translateOne(
   // ---- route: retries and timeout
   const isHttp = protocol === '' || HTTP_PROTOCOLS.has(protocol);
   const route = isHttp ? findRoute(config, host, port.number, subset) : undefined;
+  for (const vs of config.virtualServices) {
+    if (!appliesToSidecars(vs.spec) && (vs.spec.hosts ?? []).some((h) => hostMatches(h, host))) {
+      warnings.push(refWarn(vs.ref, 'virtual-service-gateway-only', `the VirtualService is bound only to gateways (no "mesh" in gateways): it does not apply to sidecar clients, so its routes, retries and timeout are not used here`, ['gateways']));
+    }
+  }
   let retry: EnvoyCluster['retry_policy'];
   let routeTimeoutMs = 0;
   if (isHttp) {

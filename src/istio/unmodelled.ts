@@ -13,6 +13,7 @@ interface Rule {
 
 const POLICY_RULES: Rule[] = [
   { pattern: ['tls'], reason: 'TLS settings do not change endpoint selection, outlier detection or retries' },
+  { pattern: ['loadBalancer', 'backendUtilization'], reason: 'backend-utilization (ORCA) weighting is not modelled; failsim uses the simple policy' },
   { pattern: ['loadBalancer', 'consistentHash'], reason: 'consistent-hash load balancing is not modelled; failsim uses the default policy, and Istio drops the previous_hosts retry predicate on such routes' },
   { pattern: ['connectionPool', 'tcp', 'maxConnections'], reason: 'circuit breakers are not modelled (failsim behaves as with unlimited connections)' },
   { pattern: ['connectionPool', 'tcp', 'tcpKeepalive'], reason: 'TCP keepalive is not modelled' },
@@ -42,7 +43,6 @@ const RULES: Record<IstioKind, Rule[]> = {
     ...POLICY_RULES.map((r) => ({ ...r, pattern: ['subsets', '*', 'trafficPolicy', 'portLevelSettings', '*', ...r.pattern] })),
   ],
   VirtualService: [
-    { pattern: ['gateways'], reason: 'gateways are not modelled: routes apply to sidecar clients' },
     { pattern: ['tls'], reason: 'TLS routes are not modelled' },
     { pattern: ['tcp'], reason: 'TCP routes are not modelled' },
     { pattern: ['exportTo'], reason: 'visibility is not modelled' },
@@ -56,6 +56,7 @@ const RULES: Record<IstioKind, Rule[]> = {
     { pattern: ['http', '*', 'mirrors'], reason: 'mirroring is not modelled' },
     { pattern: ['http', '*', 'mirrorPercentage'], reason: 'mirroring is not modelled' },
     { pattern: ['http', '*', 'mirrorPercent'], reason: 'mirroring is not modelled' },
+    { pattern: ['http', '*', 'mirror_percent'], reason: 'mirroring is not modelled' },
     { pattern: ['http', '*', 'corsPolicy'], reason: 'CORS is not modelled' },
     { pattern: ['http', '*', 'headers'], reason: 'header manipulation is not modelled' },
     { pattern: ['http', '*', 'route', '*', 'headers'], reason: 'header manipulation is not modelled' },

@@ -232,3 +232,74 @@ describe('item 5: distribute removes endpoints for a client; the world and expla
     expect(c.droppedEndpoints.map((d) => d.address)).toEqual(['10.0.0.2']);
   });
 });
+
+describe('item 7: smaller divergences', () => {
+  const vs = (extra: string, retries = '{attempts: 5, retryOn: "5xx"}') => `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: vs}
+spec:
+  hosts: [svc.example.com]
+${extra}  http:
+  - route: [{destination: {host: svc.example.com}}]
+    retries: ${retries}
+`;
+  test('a VirtualService bound only to gateways does not apply to sidecars (VirtualService.gateways: "mesh" for sidecars)', () => {
+    const c = cluster(se('STATIC') + vs('  gateways: [istio-system/ingress]\n'), 28);
+    expect(c.cluster.retry_policy?.num_retries).toBe(2); // Istio's default policy
+    expect(c.virtualService).toBeUndefined();
+    expect(c.warnings.map((w) => w.code)).toContain('virtual-service-gateway-only');
+    expect(cluster(se('STATIC') + vs('  gateways: [mesh, istio-system/ingress]\n'), 28).cluster.retry_policy?.num_retries).toBe(5);
+  });
+  test('retryRemoteLocalities exists from Istio 1.6 (route/retry/retry.go, 1.6.0)', () => {
+    const y = se('STATIC') + vs('', '{attempts: 2, retryRemoteLocalities: true}');
+    expect(cluster(y, 5).cluster.retry_policy?.previous_priorities_update_frequency).toBeUndefined();
+    expect(cluster(y, 6).cluster.retry_policy?.previous_priorities_update_frequency).toBe(2);
+  });
+  test('retryIgnorePreviousHosts: true keeps previous_hosts on a consistent-hash route (retry.go ConvertPolicy, 1.26.0)', () => {
+    const y = se('STATIC') + dr('  trafficPolicy:\n    loadBalancer: {consistentHash: {httpHeaderName: x-user}}\n') + vs('', '{attempts: 2, retryIgnorePreviousHosts: true}');
+    expect(cluster(y, 28).cluster.retry_policy?.previous_hosts_predicate).toBe(true);
+  });
+  test('an integer in retryOn is a status code only if http.StatusText knows it (retry.go parseRetryOn, 1.28.0)', async () => {
+    const { parseRetryOn } = await import('../../src/istio/retry.ts');
+    expect(parseRetryOn('5xx,503,999,+504')).toEqual({ retryOn: ['5xx', '999'], codes: [503, 504] });
+  });
+  test('split local-origin errors are honoured from Istio 1.11 (v1alpha3/cluster.go applyOutlierDetection, 1.11.0)', () => {
+    const y = se('STATIC') + dr('  trafficPolicy:\n    outlierDetection: {splitExternalLocalOriginErrors: true, consecutiveLocalOriginFailures: 3}\n');
+    expect(cluster(y, 10).cluster.outlier_detection?.split_external_local_origin_errors).toBeUndefined();
+    expect(cluster(y, 11).cluster.outlier_detection).toMatchObject({ split_external_local_origin_errors: true, consecutive_local_origin_failure: 3 });
+  });
+  test('endpoint locality comes only from the locality field or the istio-locality label (serviceentry/conversion.go convertEndpoint, 1.28.0)', () => {
+    const y = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: svc}
+spec:
+  hosts: [svc.example.com]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints:
+  - {address: 10.0.0.1, labels: {topology.kubernetes.io/region: r1, topology.kubernetes.io/zone: z1}}
+  - {address: 10.0.0.2, labels: {istio-locality: r2.z1}}
+`;
+    const c = cluster(y, 28);
+    expect(c.cluster.endpoints.map((e) => [e.address, e.locality.region, e.locality.zone])).toEqual([
+      ['10.0.0.1', '', ''],
+      ['10.0.0.2', 'r2', 'z1'],
+    ]);
+  });
+  test('groups are ordered by the raw locality label (endpoint_builder.go sort.Strings(locs), 1.28.0)', () => {
+    const y = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: svc}
+spec:
+  hosts: [svc.example.com]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints:
+  - {address: 10.0.0.1, locality: "r1/"}
+  - {address: 10.0.0.2, locality: "r1"}
+`;
+    // "r1" and "r1/" are two LocalityLbEndpoints with the same locality, "r1" first.
+    expect(cluster(y, 28).cluster.endpoints.map((e) => e.address)).toEqual(['10.0.0.2', '10.0.0.1']);
+  });
+});

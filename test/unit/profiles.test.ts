@@ -59,6 +59,13 @@ describe('semantics profiles', () => {
     expect(semanticsForEnvoyMinor(30).edfInit).toBe('createWithPicks');
     expect(semanticsForEnvoyMinor(29).outlier.id).toBe(semanticsForEnvoyMinor(30).outlier.id);
   });
+
+  it('weighted_priority_health from Envoy 1.27 (changelogs/1.27.0.yaml), least-request full scan from 1.29 (enable_full_scan, envoy#29873/#30794; selection_method in changelogs/1.30.0.yaml)', () => {
+    expect(semanticsForEnvoyMinor(26).weightedPriorityHealth).toBe(false);
+    expect(semanticsForEnvoyMinor(27).weightedPriorityHealth).toBe(true);
+    expect(semanticsForEnvoyMinor(28).leastRequestFullScan).toBe(false);
+    expect(semanticsForEnvoyMinor(29).leastRequestFullScan).toBe(true);
+  });
 });
 
 describe('ejection capacity (outlier spec §5.1 table)', () => {
