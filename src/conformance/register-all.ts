@@ -2,3 +2,4 @@
 import './istio-replay.ts';
 import './outlier-max-ejection-replay.ts';
 import './lb-replay.ts';
+import './router-replay.ts';

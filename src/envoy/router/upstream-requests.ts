@@ -216,6 +216,11 @@ export class UpstreamRequests {
     return host;
   }
 
+  /** The last retry decision was "retriable, but num_retries is used up" (Envoy adds URX). */
+  retryLimitExceeded(slot: number): boolean {
+    return this.retry.retryLimitExceeded(slot);
+  }
+
   /** The priority of the host the attempt in flight uses, in its route's cluster. */
   hostPriority(slot: number): number {
     return this.routes[this.route[slot]].lb.hostPriority[this.host[slot]];
