@@ -41,10 +41,21 @@ interface SweepCliOptions {
   force?: boolean;
 }
 
-function parseWorkers(text: string | undefined): number {
+/** Workers per CPU beyond which a sweep is refused without --force (each worker is a thread with its own heap). */
+const MAX_WORKERS_PER_CPU = 4;
+
+function parseWorkers(text: string | undefined, force: boolean): number {
   if (text === undefined) return availableParallelism();
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new UserError(`--workers: expected a positive integer (got "${text}")`);
-  return Number(text);
+  const workers = Number(text);
+  const cpus = availableParallelism();
+  if (workers > MAX_WORKERS_PER_CPU * cpus && !force) {
+    throw new UserError(
+      `--workers ${text}: more than ${MAX_WORKERS_PER_CPU} per CPU (this machine has ${cpus}); each worker is a thread with its own ` +
+        'memory and more workers than CPUs do not run faster: pass --force to use that many (docs/limits.md)',
+    );
+  }
+  return workers;
 }
 
 export function parseShard(text: string | undefined): Shard | undefined {
@@ -90,7 +101,7 @@ export function addSweepCommand(program: Command, ctx: CommandContext): void {
     .option('--no-progress', 'no progress output on stderr')
     .option('--force', 'sweep even past the limits (100 000 runs; each run 1e9 requests + detector ticks, 1 GiB; docs/limits.md)')
     .action(async (file: string, opts: SweepCliOptions) => {
-      const workers = parseWorkers(opts.workers);
+      const workers = parseWorkers(opts.workers, opts.force === true);
       const shard = parseShard(opts.shard);
       const exp = loadExperiment(file, { force: opts.force === true });
       const outDir = opts.out ?? join('sweeps', slug(exp.name));

@@ -15,7 +15,7 @@
 import YAML from 'yaml';
 import { UserError } from './errors.ts';
 import { formatPath, showValue } from './issues.ts';
-import { yamlToData } from './yaml.ts';
+import { checkFlowNesting, yamlToData } from './yaml.ts';
 
 export type PathKey = string | number;
 
@@ -87,6 +87,7 @@ export function parseFieldPath(text: string, context = text): PathKey[] {
 
 /** VALUE as YAML; a parse error is a UserError. */
 export function parseOverrideValue(valueText: string, context: string): unknown {
+  checkFlowNesting(valueText, `--set ${context}`);
   const doc = YAML.parseDocument(valueText, { uniqueKeys: true, merge: true });
   if (doc.errors.length) {
     throw new UserError(`--set ${context}: cannot read the value ${JSON.stringify(valueText)} as YAML: ${doc.errors[0].message.split('\n')[0]}`);

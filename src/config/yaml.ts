@@ -27,6 +27,61 @@ export function formatYamlError(file: string, error: YAML.YAMLError): string {
 /** Options for every parse: strict YAML, duplicate keys are errors, `<<` merge keys as Kubernetes reads them. */
 export const PARSE_OPTIONS = { prettyErrors: true, uniqueKeys: true, strict: true, merge: true } as const;
 
+/** Deepest nesting of flow collections (`[`, `{`) a file may have; real configurations stay under 10. */
+export const MAX_FLOW_DEPTH = 100;
+
+/**
+ * Refuses flow collections nested deeper than MAX_FLOW_DEPTH before the `yaml` package sees them: it
+ * recurses once per level, and around a thousand levels (`[[[[...]]]]`, a few kilobytes) the process
+ * dies of a fatal out-of-memory error that no try/catch can turn into a message. The scan counts a
+ * `[` or `{` only where a flow collection can start (after a line start, `:`, `-`, `,`, `?` or another
+ * opener), outside quotes and comments; it errs towards accepting.
+ */
+export function checkFlowNesting(text: string, file: string): void {
+  let depth = 0;
+  let line = 1;
+  let prev = '\n'; // the last significant character
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      prev = '\n';
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') continue;
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+      continue;
+    }
+    if ((c === '"' || c === "'") && /[\n:\-,[{?]/.test(prev)) {
+      // Skip a quoted scalar ('' escapes a single quote, backslash escapes in double quotes).
+      for (i++; i < text.length; i++) {
+        if (text[i] === '\n') line++;
+        if (c === '"' && text[i] === '\\') i++;
+        else if (text[i] === c) {
+          if (c === "'" && text[i + 1] === "'") i++;
+          else break;
+        }
+      }
+      prev = 'x';
+      continue;
+    }
+    if ((c === '[' || c === '{') && /[\n:\-,[{?]/.test(prev)) {
+      depth++;
+      if (depth > MAX_FLOW_DEPTH) {
+        throw new UserError(`${file}:${line}: invalid YAML: lists or mappings nested more than ${MAX_FLOW_DEPTH} deep (refused: no configuration needs that many levels)`);
+      }
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+    prev = c;
+  }
+}
+
+/** `YAML.parseAllDocuments` after the nesting check: every YAML text failsim reads goes through here. */
+export function parseAllYamlDocuments(text: string, file: string, options: Parameters<typeof YAML.parseAllDocuments>[1] = PARSE_OPTIONS) {
+  checkFlowNesting(text, file);
+  return YAML.parseAllDocuments(text, options);
+}
+
 /** 1-based line and column of a character offset. */
 function lineCol(text: string, offset: number): { line: number; col: number } {
   let line = 1;
@@ -84,6 +139,9 @@ export function yamlToData(doc: YAML.Document, file: string, text?: string): unk
           'billions of nodes; write the values out or use fewer aliases)',
       );
     }
+    if (e instanceof RangeError && /call stack/.test(message)) {
+      throw new UserError(`${file}: invalid YAML: nested too deep to read`);
+    }
     if (/Merge sources must be maps/.test(message)) {
       throw new UserError(`${file}: invalid YAML: a merge key (<<) must name a mapping or a list of mappings, e.g. <<: *defaults`);
     }
@@ -93,7 +151,7 @@ export function yamlToData(doc: YAML.Document, file: string, text?: string): unk
 
 /** Parses a file that must hold exactly one YAML document; returns the Document (nodes keep their source text). */
 export function parseSingleYamlDocument(text: string, file: string): YAML.Document.Parsed {
-  const docs = YAML.parseAllDocuments(text, PARSE_OPTIONS);
+  const docs = parseAllYamlDocuments(text, file);
   if (!Array.isArray(docs)) throw new UserError(`${file}: invalid YAML: ${String(docs)}`);
   for (const doc of docs) {
     if (doc.errors.length) throw new UserError(doc.errors.map((e) => formatYamlError(file, e)).join('\n'));
@@ -113,7 +171,7 @@ export function parseSingleYamlData(text: string, file: string): unknown {
 
 /** Parses a multi-document YAML file (e.g. Istio resources) into plain values; empty documents are skipped. */
 export function parseYamlDocuments(text: string, file: string): unknown[] {
-  const docs = YAML.parseAllDocuments(text, PARSE_OPTIONS);
+  const docs = parseAllYamlDocuments(text, file);
   if (!Array.isArray(docs)) throw new UserError(`${file}: invalid YAML: ${String(docs)}`);
   const out: unknown[] = [];
   for (const doc of docs) {

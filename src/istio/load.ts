@@ -7,7 +7,7 @@
  */
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { z } from 'zod';
-import { yamlToData } from '../config/yaml.ts';
+import { parseAllYamlDocuments, yamlToData } from '../config/yaml.ts';
 import {
   API_VERSIONS,
   DestinationRuleDocSchema,
@@ -61,7 +61,7 @@ type Problem = { path: (string | number)[]; message: string };
 
 export function parseIstioYaml(text: string, file: string): IstioConfig {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { merge: true, lineCounter, prettyErrors: false });
+  const docs = parseAllYamlDocuments(text, file, { merge: true, lineCounter, prettyErrors: false });
   const config: IstioConfig = { file, serviceEntries: [], destinationRules: [], virtualServices: [], warnings: [] };
   const errors: string[] = [];
   const list = Array.isArray(docs) ? docs : [docs];

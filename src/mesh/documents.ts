@@ -3,9 +3,9 @@
  * `kubectl get a,b,c -o yaml` prints). Each resource keeps where it came from (file, document,
  * `items[i]`) and a way to find the line of a path inside it, for messages.
  */
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, type Document } from 'yaml';
 import { UserError } from '../config/errors.ts';
-import { yamlToData } from '../config/yaml.ts';
+import { parseAllYamlDocuments, yamlToData } from '../config/yaml.ts';
 
 export interface MeshInputFile {
   /** The name used in messages (as the user gave it). */
@@ -44,7 +44,7 @@ export function splitResources(files: readonly MeshInputFile[]): RawResource[] {
   const errors: string[] = [];
   for (const { file, text } of files) {
     const lc = new LineCounter();
-    const docs = parseAllDocuments(text, { merge: true, lineCounter: lc, prettyErrors: false });
+    const docs = parseAllYamlDocuments(text, file, { merge: true, lineCounter: lc, prettyErrors: false });
     const list = Array.isArray(docs) ? docs : [docs];
     list.forEach((doc, i) => {
       const document = i + 1;

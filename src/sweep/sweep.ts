@@ -6,10 +6,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { UserError } from '../config/errors.ts';
+import { issueMessages } from '../config/issues.ts';
 import type { Experiment } from './experiment.ts';
 import { appendRow, JOURNAL_FILE, readRows } from './journal.ts';
-import { buildPlan, planJson, plannedRun, shardRuns, type Shard, type SweepPlan } from './plan.ts';
+import { SWEEP_FORMAT, buildPlan, planJson, plannedRun, shardRuns, type Shard, type SweepPlan } from './plan.ts';
 import { createRunPool } from './pool.ts';
 import { resultsCsv, resultsJsonl, runIndex, sortRows, summarizePoints, summaryCsv, type PointSummary, type RunRow } from './results.ts';
 
@@ -78,14 +80,47 @@ function writeAtomically(path: string, text: string | Buffer): void {
   renameSync(tmp, path);
 }
 
+/** The shape of sweep.json that merge, resume and chart rely on (a file edited or from elsewhere is refused). */
+const count = z.number().int().nonnegative();
+const planSchema = z.looseObject({
+  format: z.literal(SWEEP_FORMAT),
+  name: z.string(),
+  scenario: z.string(),
+  parameters: z.array(
+    z.looseObject({
+      address: z.string(),
+      target: z.enum(['scenario', 'resource']),
+      values: z.array(z.looseObject({ label: z.string(), override: z.string() })).min(1),
+    }),
+  ),
+  replications: count.min(1),
+  seed: count,
+  metrics: z.array(z.looseObject({ written: z.string(), column: z.string() })),
+  points: count.min(1),
+  runs: count.min(1),
+  fingerprint: z.string(),
+});
+
 export function readPlan(dir: string): SweepPlan | undefined {
   const path = join(dir, PLAN_FILE);
   if (!existsSync(path)) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as SweepPlan;
+    value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new UserError(`${path}: not a sweep plan (${(e as Error).message})`);
   }
+  const parsed = planSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    throw new UserError(`${path}: not a sweep plan written by this failsim (${issueMessages(parsed.error.issues).slice(0, 3).join('; ')})`);
+  }
+  // The file as written (zod's output reorders keys, and the plan is rewritten byte for byte).
+  const plan = value as SweepPlan;
+  const points = plan.parameters.reduce((n, p) => n * p.values.length, 1);
+  if (plan.points !== points || plan.runs !== points * plan.replications) {
+    throw new UserError(`${path}: not a sweep plan written by this failsim (points and runs do not match its parameters)`);
+  }
+  return plan;
 }
 
 function rowFor(plan: SweepPlan, run: number, metrics: RunRow['metrics']): RunRow {

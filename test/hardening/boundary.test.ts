@@ -160,3 +160,29 @@ describe('explain and run agree', () => {
     expectUserError(await ws.run(['run', 'both.yaml']), /versions: expected at most one of istio or envoy/);
   });
 });
+
+describe('inputs that would crash the process or spawn without bound', () => {
+  it('deeply nested flow collections are refused before the YAML parser recurses (a fatal OOM otherwise)', async () => {
+    const deep = `${'['.repeat(3000)}${']'.repeat(3000)}`;
+    ws.write({ 'deep-istio.yaml': deep, 'deep.yaml': `${SCENARIO}metrics: ${deep.replace(/^\[/, '{a: [').replace(/\]$/, ']}')}\n` });
+    const nested = /:1: invalid YAML: lists or mappings nested more than 100 deep/;
+    expectUserError(await ws.run(['explain', 'deep-istio.yaml']), new RegExp(`deep-istio\\.yaml${nested.source}`));
+    expectUserError(await ws.run(['run', 'deep.yaml']), /deep\.yaml:7: invalid YAML: lists or mappings nested more than 100 deep/);
+    expectUserError(await ws.run(['run', 'scenario.yaml', '--set', `metrics=${deep}`]), /--set metrics=.*: invalid YAML: lists or mappings nested/);
+    // Brackets inside quotes, comments and plain scalars are not nesting.
+    ws.write({ 'brackets.yaml': SCENARIO.replace('name: small', `name: "${'['.repeat(200)}" # ${'{'.repeat(200)}\n# a${'['.repeat(200)}`) });
+    expect((await ws.run(['run', 'brackets.yaml', '--json'])).code).toBe(0);
+  });
+
+  it('a sweep.json that failsim did not write is refused by merge, chart and resume', async () => {
+    ws.write({ 'fake/sweep.json': '{"parameters": 5}', 'fake/results.jsonl': '' });
+    for (const args of [['merge', 'fake', '--out', 'fake-out'], ['chart', 'fake', '--kind', 'ecdf', '--metric', 'requests.errorRate']]) {
+      expectUserError(await ws.run(args), /fake\/sweep\.json: not a sweep plan written by this failsim/);
+    }
+  });
+
+  it('--workers far beyond the CPUs is refused without --force', async () => {
+    ws.write({ 'w-exp.yaml': 'name: w\nscenario: scenario.yaml\nreplications: 1\nseed: 1\nvary:\n  clients[0].rate: [1/s]\n' });
+    expectUserError(await ws.run(['sweep', 'w-exp.yaml', '--workers', '100000', '--no-progress']), /--workers 100000: more than 4 per CPU/);
+  });
+});
