@@ -13,6 +13,7 @@ import { addReportCommand } from './report-command.ts';
 import { addPlaygroundCommand } from './playground-command.ts';
 import { addCheckCommand } from './check-command.ts';
 import { addTuneCommand } from './tune-command.ts';
+import { addInitCommand } from './init-command.ts';
 
 export interface CommandContext {
   stdout: (text: string) => void;
@@ -41,6 +42,7 @@ export function buildProgram(ctx: CommandContext): Command {
   addPlaygroundCommand(program, ctx);
   addCheckCommand(program, ctx);
   addTuneCommand(program, ctx);
+  addInitCommand(program, ctx);
   return program;
 }
 
