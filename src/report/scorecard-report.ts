@@ -89,7 +89,13 @@ export function paretoChart(front: TuneDoc['front']): ReportChart {
     mark: { type: 'point', filled: true, size: 80 },
     encoding: {
       x: { field: 'crossLocalityShare', type: 'quantitative', title: 'cross-locality share of attempts under incidents', axis: { format: '.0%' } },
-      y: { field: 'failedRequests', type: 'quantitative', title: 'failed requests per incident battery', scale: { type: 'symlog' } },
+      y: {
+        field: 'failedRequests',
+        type: 'quantitative',
+        title: 'failed requests per incident battery',
+        scale: { type: 'symlog' },
+        axis: { values: [0, 1, 10, 100, 1000, 10000, 100000, 1000000], format: ',d' },
+      },
       color: { field: 'onFront', type: 'nominal', title: 'Pareto front' },
       shape: { field: 'pass', type: 'nominal', title: 'meets the SLO' },
       tooltip: [{ field: 'label' }, { field: 'failedRequests' }, { field: 'crossLocalityShare', format: '.1%' }, { field: 'falseEjections' }],
