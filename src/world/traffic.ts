@@ -10,7 +10,8 @@
  *
  * Replicas: Poisson arrivals pick a replica uniformly from `traffic/<group>/replicas`, which splits
  * the group's Poisson process into independent Poisson processes of rate λ/replicas — what
- * independent clients behind each sidecar produce. Constant arrivals go round robin (exactly even).
+ * independent clients behind each sidecar produce (a group of one replica draws nothing). Constant
+ * arrivals go round robin (exactly even).
  * Streams are per group, so changing a policy never changes the traffic (common random numbers).
  */
 import type { RandomStream } from '../engine/random.ts';
@@ -80,7 +81,9 @@ export class ArrivalProcess {
       return INF;
     }
     this.timeMs = t;
-    if (this.poisson) this.lastReplica = this.replicaStream.below(this.replicas);
+    // One replica is no choice: no draw. The replica stream is this group's alone, so skipping its
+    // draws changes no other number of the run.
+    if (this.poisson) this.lastReplica = this.replicas === 1 ? 0 : this.replicaStream.below(this.replicas);
     else {
       this.lastReplica = this.nextReplica;
       this.nextReplica = this.nextReplica + 1 === this.replicas ? 0 : this.nextReplica + 1;

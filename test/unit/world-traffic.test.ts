@@ -16,6 +16,19 @@ const proc = (spec: ConstructorParameters<typeof ArrivalProcess>[1], durationMs:
   new ArrivalProcess(0, spec, durationMs, new RandomStream(`${seed}/a`), new RandomStream(`${seed}/r`));
 
 describe('arrivals', () => {
+  it('a Poisson group of one replica takes no replica draw, and its arrival times are those of any replica count', () => {
+    const spec = { arrivals: 'poisson' as const, rate: [{ fromMs: 0, perSecond: 1000 }] };
+    const replicaStream = new RandomStream('one/r');
+    const one = new ArrivalProcess(0, { ...spec, replicas: 1 }, 2000, new RandomStream('one/a'), replicaStream);
+    const three = drain(new ArrivalProcess(0, { ...spec, replicas: 3 }, 2000, new RandomStream('one/a'), new RandomStream('one/r3')));
+    const { times, replicas } = drain(one);
+    expect(times.length).toBeGreaterThan(1500);
+    expect(times).toEqual(three.times);
+    expect(new Set(replicas)).toEqual(new Set([0]));
+    // The replica stream is where it started: its next value is a fresh stream's first.
+    expect(replicaStream.next()).toBe(new RandomStream('one/r').next());
+  });
+
   it('constant arrivals are evenly spaced, follow rate changes and go round robin', () => {
     const { times, replicas } = drain(
       proc({ arrivals: 'constant', replicas: 3, rate: [{ fromMs: 0, perSecond: 10 }, { fromMs: 1000, perSecond: 20 }] }, 2000),
