@@ -10,14 +10,12 @@
  *   → detector (envoy/outlier: reports from the router, ticks, ejections → the LB's host set)
  *   → metrics (metrics/run-counters.ts, metrics/ejections.ts), returned as a RunResult.
  *
- * Time moves in `runUntil`. The per-request path allocates nothing: requests are router slots
+ * Time moves in the kernel's loop (engine/kernel.ts; the traffic sources are its sources). The per-request path allocates nothing: requests are router slots
  * (typed-array rows), events are (time, kind, a, b) numbers.
  */
-import { Kernel } from '../engine/kernel.ts';
+import { Kernel, type KernelModel } from '../engine/kernel.ts';
 import { grownTo } from '../engine/typed-arrays.ts';
 import { RandomStream, rootStream } from '../engine/random.ts';
-import { ClusterLoadBalancer } from '../envoy/lb/cluster-lb.ts';
-import { OutlierDetector } from '../envoy/outlier/detector.ts';
 import { ejectEvent, unejectEvent } from '../envoy/outlier/event-log.ts';
 import { AttemptOutcome } from '../envoy/router/outcomes.ts';
 import { NO_HOST, RouterNext, UpstreamRequests } from '../envoy/router/upstream-requests.ts';
@@ -29,7 +27,8 @@ import { endpointSpecFor, type Scenario } from '../config/scenario.ts';
 import { buildEndpointWorld, newAttemptDecision, reachesServer, type EndpointWorld } from '../world/attempt.ts';
 import { buildArrivalProcesses, type ArrivalProcess } from '../world/traffic.ts';
 import { ADMIT_REJECTED, ADMIT_STARTED, EndpointServers } from '../world/capacity.ts';
-import type { ClientGroupModel, RunModel } from './model.ts';
+import type { RunModel } from './model.ts';
+import { routeOf, Sidecar } from './sidecar.ts';
 import type { RunResult } from './run-result.ts';
 
 // Event kinds.
@@ -49,38 +48,8 @@ export interface SimulationOptions {
   progressEveryMs?: number;
 }
 
-/** One client sidecar: its own load balancer and outlier detector (a route of the router). */
-class Sidecar {
-  readonly detector: OutlierDetector | undefined;
-  readonly lb: ClusterLoadBalancer;
-  /** A deferred-detection run (EV_RUN_POSTS) is queued. */
-  postsScheduled = false;
-
-  constructor(
-    readonly index: number,
-    readonly group: ClientGroupModel,
-    semantics: RunModel['versions']['semantics'],
-    root: RandomStream,
-    ejectionDelayMs: number,
-  ) {
-    this.lb = new ClusterLoadBalancer(group.cluster, semantics, group.spec.locality, root.fork(`proxy/${index}/lb`));
-    if (group.outlier !== undefined) {
-      const d = new OutlierDetector({
-        config: group.outlier,
-        profile: semantics.outlier,
-        random: root.fork(`proxy/${index}/outlier`),
-        dispatch: ejectionDelayMs > 0 ? 'deferred' : 'inline',
-      });
-      group.cluster.endpoints.forEach((e, h) => {
-        if (d.addHost(0, e.address) !== h) throw new Error('outlier detector slots must follow the cluster host order');
-      });
-      this.detector = d;
-    }
-  }
-}
-
-export class Simulation {
-  private readonly kernel = new Kernel(4096);
+export class Simulation implements KernelModel {
+  private readonly kernel: Kernel;
   private readonly series: RunSeries;
   private readonly counters: RunCounters;
   private readonly ejections: EjectionBook;
@@ -90,9 +59,8 @@ export class Simulation {
   private readonly sidecars: Sidecar[] = [];
   /** Envoy's router: every request in flight, its attempts, retries and timeouts. */
   private readonly router: UpstreamRequests;
+  /** One traffic source per client group: the kernel's sources (their next arrival times). */
   private readonly arrivals: ArrivalProcess[];
-  /** Next arrival time per client group (+∞ when the group has no more). */
-  private readonly nextArrivalAt: Float64Array;
   private readonly groupFirstSidecar: Int32Array;
   private readonly attemptRng: RandomStream[];
   private readonly decision = newAttemptDecision();
@@ -114,7 +82,7 @@ export class Simulation {
     this.servers = servers.any ? servers : null;
     this.attemptRng = endpoints.map((_, e) => root.fork(`world/endpoint/${e}/attempts`));
     this.arrivals = buildArrivalProcesses(scenario.clients, scenario.durationMs, root);
-    this.nextArrivalAt = new Float64Array(this.arrivals.length);
+    this.kernel = new Kernel(4096, this.arrivals.length);
     this.groupFirstSidecar = new Int32Array(groups.length);
     for (const g of groups) {
       this.groupFirstSidecar[g.index] = this.sidecars.length;
@@ -122,13 +90,7 @@ export class Simulation {
         this.sidecars.push(new Sidecar(this.sidecars.length, g, model.versions.semantics, root, scenario.proxy.ejectionDelayMs));
       }
     }
-    const routes = this.sidecars.map((s) => ({
-      lb: s.lb,
-      detector: s.detector,
-      retryPolicy: s.group.retryPolicy,
-      routeTimeoutMs: s.group.cluster.route_timeout_ms,
-      reportsOverflowToOutlier: model.versions.semantics.reportsOverflowToOutlier,
-    }));
+    const routes = this.sidecars.map((s) => routeOf(s, model.versions.semantics));
     this.router = new UpstreamRequests(routes, rootStream(scenario.seed).fork('router/backoff'), this.kernel);
     const priorities = Math.max(1, ...this.sidecars.map((s) => s.lb.priorityCount));
     this.counters = new RunCounters(this.series, groups.length, endpoints.length, priorities);
@@ -149,47 +111,11 @@ export class Simulation {
     const step = this.progress === undefined ? end : this.progressEveryMs;
     for (let t = step; ; t += step) {
       const stop = Math.min(t, end);
-      this.runUntil(stop);
+      this.kernel.runUntil(stop, this);
       if (this.progress !== undefined) this.progress(stop);
       if (stop >= end) break;
     }
     return this.result();
-  }
-
-  /**
-   * The event loop. Arrivals are not queued: each client group's next arrival time sits in
-   * `nextArrivalAt` and the loop takes whichever comes first, the earliest arrival or the head of
-   * the event queue (queued events first on a tie). That halves the heap operations per request —
-   * the queue was the largest cost in the profile (experiments/perf/simulation.md) — and the
-   * dispatch is inlined here rather than going through a handler closure.
-   */
-  private runUntil(endTime: number): void {
-    const kernel = this.kernel;
-    const q = kernel.queue;
-    const arrivalsAt = this.nextArrivalAt;
-    const groups = arrivalsAt.length;
-    for (;;) {
-      let g = -1;
-      let ta = 1 / 0; // +∞ as a literal here and below: hot-path conventions, docs/architecture.md
-      for (let i = 0; i < groups; i++) {
-        if (arrivalsAt[i] < ta) {
-          ta = arrivalsAt[i];
-          g = i;
-        }
-      }
-      const tq = q.peekTime();
-      if (tq <= ta) {
-        if (!(tq < endTime)) break;
-        q.pop();
-        kernel.now = q.time;
-        this.handle(q.kind, q.a, q.b);
-      } else {
-        if (!(ta < endTime)) break;
-        kernel.now = ta;
-        this.onArrival(g);
-      }
-    }
-    if (endTime > kernel.now) kernel.now = endTime;
   }
 
   private result(): RunResult {
@@ -201,11 +127,6 @@ export class Simulation {
       group: s.group,
       outlierStats: s.detector === undefined ? null : s.detector.stats(),
     }));
-    const capacity = model.endpoints.flatMap((_, e) =>
-      servers === null || !servers.limited(e)
-        ? []
-        : [{ endpoint: e, utilisation: servers.utilisation(e, scenario.durationMs), maxBusy: servers.maxBusy[e], maxQueued: servers.maxQueued[e], overloadRejections: servers.rejected[e] }],
-    );
     return {
       model,
       scenario,
@@ -218,11 +139,9 @@ export class Simulation {
       outlierEvents: ejections.outlierEvents,
       droppedEvents: ejections.droppedEvents,
       faultWindows: this.world.faults.windows,
-      capacity,
+      capacity: servers === null ? [] : servers.report(scenario.durationMs),
     };
   }
-
-  // ------------------------------------------------------------------ wiring
 
   private wireDetector(sidecar: Sidecar, root: RandomStream): void {
     const d = sidecar.detector;
@@ -246,9 +165,8 @@ export class Simulation {
     this.kernel.scheduleAt(interval - phase, EV_TICK, index, 0);
   }
 
-  // ------------------------------------------------------------------ events
-
-  private handle(kind: number, a: number, b: number): void {
+  /** A queued event (KernelModel). */
+  handle(kind: number, a: number, b: number): void {
     const router = this.router;
     switch (kind) {
       case EV_ATTEMPT_END:
@@ -281,10 +199,11 @@ export class Simulation {
 
   private scheduleArrival(group: number): void {
     const t = this.arrivals[group].nextArrival();
-    this.nextArrivalAt[group] = t < this.scenario.durationMs ? t : 1 / 0;
+    this.kernel.sourceTimes[group] = t < this.scenario.durationMs ? t : 1 / 0;
   }
 
-  private onArrival(group: number): void {
+  /** The next request of client group `group` arrives (KernelModel: the group is a source). */
+  onSource(group: number): void {
     const replica = this.arrivals[group].lastReplica;
     this.scheduleArrival(group);
     const slot = this.router.begin(this.groupFirstSidecar[group] + replica);

@@ -163,6 +163,16 @@ export class EndpointServers {
     return this.jobState[job] === 1;
   }
 
+  /** Per limited endpoint over a run of `endMs` (call once, after the run): utilisation, peaks, refusals. */
+  report(endMs: number): { endpoint: number; utilisation: number; maxBusy: number; maxQueued: number; overloadRejections: number }[] {
+    const out = [];
+    for (let e = 0; e < this.concurrency.length; e++) {
+      if (!this.limited(e)) continue;
+      out.push({ endpoint: e, utilisation: this.utilisation(e, endMs), maxBusy: this.maxBusy[e], maxQueued: this.maxQueued[e], overloadRejections: this.rejected[e] });
+    }
+    return out;
+  }
+
   /** Mean number of busy servers per endpoint over [0, end] (call once, after the run). */
   utilisation(endpoint: number, endMs: number): number {
     this.accumulate(endpoint, endMs);

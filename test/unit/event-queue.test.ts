@@ -250,6 +250,12 @@ describe('EventQueue timing wheel against a reference model', () => {
   });
 });
 
+/** A model that counts and hands each queued event to `fn` (sources: none). */
+function model(fn: (kind: number, a: number, b: number) => void) {
+  const m = { events: 0, handle: (kind: number, a: number, b: number) => (m.events++, fn(kind, a, b)), onSource: () => {} };
+  return m;
+}
+
 describe('Kernel', () => {
   it('runUntil stops at the end time and leaves later events queued', () => {
     const k = new Kernel();
@@ -258,10 +264,11 @@ describe('Kernel', () => {
     k.scheduleAt(20, 2, 0, 0);
     k.scheduleAt(30, 3, 0, 0);
     k.scheduleAt(40, 4, 0, 0);
-    const n = k.runUntil(30, (kind, a) => {
+    const m = model((kind, a) => {
       seen.push([k.now, kind, a]);
     });
-    expect(n).toBe(2);
+    k.runUntil(30, m);
+    expect(m.events).toBe(2);
     expect(seen).toEqual([
       [10, 1, 0],
       [20, 2, 0],
@@ -269,7 +276,7 @@ describe('Kernel', () => {
     expect(k.now).toBe(30);
     expect(k.pending).toBe(2);
     // continuing processes the event at exactly 30 once
-    k.runUntil(35, (kind) => seen.push([k.now, kind, 0]));
+    k.runUntil(35, model((kind) => seen.push([k.now, kind, 0])));
     expect(seen.at(-1)).toEqual([30, 3, 0]);
     expect(k.pending).toBe(1);
     expect(k.queue.peekTime()).toBe(40);
@@ -281,14 +288,17 @@ describe('Kernel', () => {
     const PING = 0;
     const ECHO = 1;
     k.schedule(5, PING, 3, 0);
-    k.runUntil(100, (kind, a, b) => {
-      log.push(`${k.now}:${kind}:${a}:${b}`);
-      if (kind === PING && a > 0) {
-        k.schedule(0, ECHO, a, 1);
-        k.schedule(0, ECHO, a, 2);
-        k.schedule(10, PING, a - 1, 0);
-      }
-    });
+    k.runUntil(
+      100,
+      model((kind, a, b) => {
+        log.push(`${k.now}:${kind}:${a}:${b}`);
+        if (kind === PING && a > 0) {
+          k.schedule(0, ECHO, a, 1);
+          k.schedule(0, ECHO, a, 2);
+          k.schedule(10, PING, a - 1, 0);
+        }
+      }),
+    );
     expect(log).toEqual([
       '5:0:3:0',
       '5:1:3:1',
@@ -307,28 +317,51 @@ describe('Kernel', () => {
 
   it('rejects scheduling in the past or at NaN', () => {
     const k = new Kernel();
-    k.runUntil(50, () => {});
+    k.runUntil(50, model(() => {}));
     expect(() => k.scheduleAt(49, 0, 0, 0)).toThrow(RangeError);
     expect(() => k.schedule(Number.NaN, 0, 0, 0)).toThrow(RangeError);
     expect(() => k.schedule(-1, 0, 0, 0)).toThrow(RangeError);
-  });
-
-  it('stop() ends the current run after the current event', () => {
-    const k = new Kernel();
-    for (let i = 1; i <= 5; i++) k.scheduleAt(i, i, 0, 0);
-    const n = k.runUntil(100, (kind) => {
-      if (kind === 2) k.stop();
-    });
-    expect(n).toBe(2);
-    expect(k.now).toBe(2);
-    expect(k.pending).toBe(3);
   });
 
   it('runUntil(Infinity) drains the queue and leaves now at the last event', () => {
     const k = new Kernel();
     k.scheduleAt(3, 0, 0, 0);
     k.scheduleAt(8, 0, 0, 0);
-    expect(k.runUntil(Infinity, () => {})).toBe(2);
+    const m = model(() => {});
+    k.runUntil(Infinity, m);
+    expect(m.events).toBe(2);
     expect(k.now).toBe(8);
+  });
+
+  it('merges sources with queued events in time order, the earliest source first, queued events first on a tie', () => {
+    const k = new Kernel(16, 2);
+    const log: string[] = [];
+    // Source 0 every 10 ms from 10, source 1 every 15 ms from 15, each until 45; a queued event at 30.
+    k.sourceTimes[0] = 10;
+    k.sourceTimes[1] = 15;
+    k.scheduleAt(30, 7, 0, 0);
+    const steps = [10, 15];
+    k.runUntil(100, {
+      handle: (kind) => log.push(`${k.now}:event${kind}`),
+      onSource: (s) => {
+        log.push(`${k.now}:source${s}`);
+        const next = k.now + steps[s];
+        k.sourceTimes[s] = next < 45 ? next : Infinity;
+      },
+    });
+    expect(log).toEqual(['10:source0', '15:source1', '20:source0', '30:event7', '30:source0', '30:source1', '40:source0']);
+    expect(k.now).toBe(100);
+  });
+
+  it('a source time at or after the end waits for the next call', () => {
+    const k = new Kernel(16, 1);
+    const seen: number[] = [];
+    k.sourceTimes[0] = 20;
+    const m = { handle: () => {}, onSource: () => (seen.push(k.now), (k.sourceTimes[0] = Infinity)) };
+    k.runUntil(20, m);
+    expect(seen).toEqual([]);
+    expect(k.now).toBe(20);
+    k.runUntil(21, m);
+    expect(seen).toEqual([20]);
   });
 });
