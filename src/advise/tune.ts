@@ -14,19 +14,31 @@
  * on the quiet day, those whose failed requests are within a factor `errorTolerance` (default 2)
  * of the fewest, the one that keeps the most traffic local (then the fewest failures, then the
  * fewest changes from the current settings). Pure: runs go through the JobRunner given.
+ *
+ * Retries: when the http route the host's sidecar clients use (a VirtualService) has a `retries`
+ * block, the same search also varies its `attempts`, `retryRemoteLocalities` (Istio ≥ 1.6, see
+ * src/istio/retry.ts) and, when the user set one, `perTryTimeout`; the patch then holds the
+ * VirtualService too.
  */
 import YAML from 'yaml';
 import { UserError } from '../config/errors.ts';
 import { parseDurationMs } from '../config/durations.ts';
+import { findRoute } from '../istio/translate.ts';
 import type { Mesh } from '../mesh/build.ts';
 import { batteryJobs, type BatteryPlan } from './battery.ts';
 import type { JobRunner, RunMetrics } from './job.ts';
 import { scoreBattery, type Scorecard } from './scorecard.ts';
 
-export const TUNED_FIELDS = ['consecutive5xxErrors', 'consecutiveGatewayErrors', 'interval', 'baseEjectionTime', 'maxEjectionPercent'] as const;
+export const OUTLIER_FIELDS = ['consecutive5xxErrors', 'consecutiveGatewayErrors', 'interval', 'baseEjectionTime', 'maxEjectionPercent'] as const;
+/** The VirtualService http route's `retries` fields tune varies when the route has a retries block. */
+export const RETRY_FIELDS = ['attempts', 'perTryTimeout', 'retryRemoteLocalities'] as const;
+export const TUNED_FIELDS = [...OUTLIER_FIELDS, ...RETRY_FIELDS] as const;
 export type TunedField = (typeof TUNED_FIELDS)[number];
-/** DestinationRule field names; a field absent here is left as the user has it. */
-export type Settings = Partial<Record<TunedField, number | string>>;
+type RetryField = (typeof RETRY_FIELDS)[number];
+/** DestinationRule (and VirtualService retries) field names; a field absent here is left as the user has it. */
+export type Settings = Partial<Record<TunedField, number | string | boolean>>;
+
+export const isRetryField = (f: TunedField): f is RetryField => (RETRY_FIELDS as readonly string[]).includes(f);
 
 const C5XX = [1, 2, 3, 5, 10];
 const INTERVALS = ['1s', '5s', '10s', '30s'];
@@ -34,6 +46,9 @@ const BASES = ['5s', '15s', '30s', '1m', '2m'];
 const COARSE_C5XX = [1, 2, 3, 5];
 const COARSE_INTERVALS = ['1s', '10s', '30s'];
 const COARSE_BASES = ['5s', '30s', '2m'];
+/** attempts go from 0 (no retry policy) to the current + 2, at most this many. */
+const MAX_ATTEMPTS = 10;
+const PER_TRY_TIMEOUTS = ['100ms', '250ms', '500ms', '1s', '2s', '5s', '10s'];
 
 export interface TuneOptions {
   /** Most runs to spend in all (default 3000). */
@@ -57,6 +72,8 @@ export interface PointResult {
 
 export interface TuneResult {
   destinationRule: string;
+  /** The VirtualService whose route retries were varied, or null (no retries block). */
+  virtualService: string | null;
   current: PointResult;
   recommended: PointResult | null;
   /** Non-dominated points (failed requests, cross-locality share, false ejections), final replications. */
@@ -76,6 +93,21 @@ export function tunedDestinationRule(mesh: Mesh, host: string): { name: string; 
     );
   }
   return { name: dr.name, namespace: dr.namespace, outlierDetection: { ...(dr.spec.trafficPolicy?.outlierDetection ?? {}) } };
+}
+
+/** The http route whose retries tune varies: the host's sidecar route, when it has a retries block. */
+export interface TunedRoute {
+  name: string;
+  /** Index of the VirtualService among mesh.istio.virtualServices, and of the route in spec.http. */
+  vsIndex: number;
+  routeIndex: number;
+  retries: Record<string, unknown>;
+}
+
+export function tunedRoute(mesh: Mesh, host: string): TunedRoute | null {
+  const found = findRoute(mesh.istio, host, undefined, undefined);
+  if (!found?.route.retries) return null;
+  return { name: found.vs.name, vsIndex: mesh.istio.virtualServices.indexOf(found.vs), routeIndex: found.index, retries: { ...found.route.retries } };
 }
 
 /** The smallest maxEjectionPercent that lets every host of the largest priority-0 locality out. */
@@ -102,8 +134,10 @@ export function settingsKey(s: Settings): string {
   return TUNED_FIELDS.map((f) => `${f}=${s[f] ?? ''}`).join(',');
 }
 
-function setsFor(drName: string, s: Settings): string[] {
-  return TUNED_FIELDS.filter((f) => s[f] !== undefined).map((f) => `DestinationRule/${drName}:spec.trafficPolicy.outlierDetection.${f}=${s[f]}`);
+function setsFor(drName: string, route: TunedRoute | null, s: Settings): string[] {
+  const sets = OUTLIER_FIELDS.filter((f) => s[f] !== undefined).map((f) => `DestinationRule/${drName}:spec.trafficPolicy.outlierDetection.${f}=${s[f]}`);
+  if (route) for (const f of RETRY_FIELDS) if (s[f] !== undefined) sets.push(`VirtualService/${route.name}:spec.http[${route.routeIndex}].retries.${f}=${s[f]}`);
+  return sets;
 }
 
 const ms = (d: string | number | undefined): number => (typeof d === 'string' ? parseDurationMs(d)! : (d ?? 0));
@@ -116,6 +150,19 @@ export function currentSettings(od: Record<string, unknown>): Settings {
     interval: (od.interval as string | undefined) ?? '10s',
     baseEjectionTime: (od.baseEjectionTime as string | undefined) ?? '30s',
     maxEjectionPercent: (od.maxEjectionPercent as number | undefined) ?? 10,
+  };
+}
+
+/**
+ * The route's retry settings as tune varies them: attempts (absent: 0, Istio's "no retry policy"),
+ * retryRemoteLocalities (absent: false) where the Istio version reads it (unknown version: assumed
+ * recent), perTryTimeout only when the user set one (absent means none; tune does not add one).
+ */
+export function currentRetrySettings(retries: Record<string, unknown>, istioMinor: number | null): Settings {
+  return {
+    attempts: (retries.attempts as number | undefined) ?? 0,
+    ...(retries.perTryTimeout !== undefined ? { perTryTimeout: retries.perTryTimeout as string } : {}),
+    ...(istioMinor === null || istioMinor >= 6 ? { retryRemoteLocalities: (retries.retryRemoteLocalities as boolean | undefined) ?? false } : {}),
   };
 }
 
@@ -159,7 +206,21 @@ export async function tune(plan: BatteryPlan, mesh: Mesh, run: JobRunner, option
   const host = plan.hosts[0];
   if (plan.hosts.length > 1) throw new UserError(`failsim tune tunes one service at a time: give --host (one of ${plan.hosts.join(', ')})`);
   const dr = tunedDestinationRule(mesh, host);
-  const current = currentSettings(dr.outlierDetection);
+  const route = tunedRoute(mesh, host);
+  const current = { ...currentSettings(dr.outlierDetection), ...(route ? currentRetrySettings(route.retries, plan.istioMinor) : {}) };
+  const retryAsked = (options.fields ?? []).filter(isRetryField);
+  if (retryAsked.length > 0 && !route) {
+    throw new UserError(`--fields ${retryAsked.join(',')}: ${host} has no VirtualService http route with a retries block; failsim tune varies retries only where the config has them`);
+  }
+  for (const f of retryAsked) {
+    if (current[f] === undefined) {
+      throw new UserError(
+        f === 'perTryTimeout'
+          ? `--fields perTryTimeout: VirtualService ${route!.name} sets no retries.perTryTimeout; failsim tune varies it only when the route has one`
+          : `--fields retryRemoteLocalities: Istio 1.${plan.istioMinor} does not read it (since Istio 1.6)`,
+      );
+    }
+  }
   const cap = localityCap(plan, mesh);
   const cellsPerRep = plan.cells.length;
   const finalReps = options.replications;
@@ -173,7 +234,7 @@ export async function tune(plan: BatteryPlan, mesh: Mesh, run: JobRunner, option
       const key = settingsKey(s);
       const have = cache.get(key)?.length ?? 0;
       if (have >= reps * cellsPerRep) continue;
-      const jobs = batteryJobs({ ...plan, replications: reps }, setsFor(dr.name, s)).slice(have);
+      const jobs = batteryJobs({ ...plan, replications: reps }, setsFor(dr.name, route, s)).slice(have);
       todo.push({ key, jobs });
     }
     const all = todo.flatMap((t) => t.jobs);
@@ -203,16 +264,25 @@ export async function tune(plan: BatteryPlan, mesh: Mesh, run: JobRunner, option
   const costOf = (points: number, reps: number) => points * reps * cellsPerRep;
   const dedupe = (list: Settings[]) => [...new Map(list.map((s) => [settingsKey(s), s])).values()];
 
-  const fields = new Set<TunedField>(options.fields ?? TUNED_FIELDS);
+  // Retry fields only where the route has them (current holds exactly those).
+  const fields = new Set<TunedField>((options.fields ?? TUNED_FIELDS).filter((f) => !isRetryField(f) || current[f] !== undefined));
   const values = <T>(field: TunedField, list: readonly T[], now: T): readonly T[] => (fields.has(field) ? list : [now]);
 
-  // 1. Coarse grid at the locality cap (thinned to a third of the budget).
+  // 1. Coarse grid at the locality cap (thinned to a third of the budget); retries: with and
+  //    without retryRemoteLocalities, and attempts at the current value and at its bound.
   const withCap = (s: Settings): Settings => ({ ...current, ...s, maxEjectionPercent: fields.has('maxEjectionPercent') ? cap : current.maxEjectionPercent });
+  const attemptValues = Array.from({ length: Math.min(MAX_ATTEMPTS, Number(current.attempts ?? 0) + 2) + 1 }, (_, i) => i);
+  const retryGrid: Settings[] = [];
+  for (const a of values('attempts', [...new Set([Number(current.attempts), attemptValues[attemptValues.length - 1]])], current.attempts)) {
+    for (const r of values('retryRemoteLocalities', [false, true], current.retryRemoteLocalities)) {
+      retryGrid.push({ ...(a !== undefined ? { attempts: a } : {}), ...(r !== undefined ? { retryRemoteLocalities: r } : {}) });
+    }
+  }
   let grid: Settings[] = [];
   for (const c of values('consecutive5xxErrors', COARSE_C5XX, current.consecutive5xxErrors as number)) {
     for (const i of values('interval', COARSE_INTERVALS, current.interval as string)) {
       for (const b of values('baseEjectionTime', COARSE_BASES, current.baseEjectionTime as string)) {
-        grid.push(withCap({ consecutive5xxErrors: c, interval: i, baseEjectionTime: b }));
+        for (const r of retryGrid) grid.push(withCap({ consecutive5xxErrors: c, interval: i, baseEjectionTime: b, ...r }));
       }
     }
   }
@@ -233,6 +303,12 @@ export async function tune(plan: BatteryPlan, mesh: Mesh, run: JobRunner, option
     if (fields.has('maxEjectionPercent')) for (const m of [current.maxEjectionPercent as number, 100]) if (m !== s.maxEjectionPercent) refine.push({ ...s, maxEjectionPercent: m });
     const c5 = Number(s.consecutive5xxErrors);
     if (fields.has('consecutiveGatewayErrors')) for (const g of [1, 2, 3]) if (g < c5) refine.push({ ...s, consecutiveGatewayErrors: g });
+    if (fields.has('attempts')) for (const a of neighbours(attemptValues, Number(s.attempts))) refine.push({ ...s, attempts: a });
+    if (fields.has('retryRemoteLocalities')) refine.push({ ...s, retryRemoteLocalities: !s.retryRemoteLocalities });
+    if (fields.has('perTryTimeout')) {
+      const list = [...new Set([...PER_TRY_TIMEOUTS, String(current.perTryTimeout)])].sort((a, b) => ms(a) - ms(b));
+      for (const t of neighbours(list, String(s.perTryTimeout), (a, b) => ms(a) === ms(b))) refine.push({ ...s, perTryTimeout: t });
+    }
   }
   const known = new Set(explored.map((p) => settingsKey(p.settings)));
   let fresh = dedupe(refine).filter((s) => !known.has(settingsKey(s)));
@@ -254,25 +330,51 @@ export async function tune(plan: BatteryPlan, mesh: Mesh, run: JobRunner, option
   const points = [...byKey.values()];
   return {
     destinationRule: dr.name,
+    virtualService: route?.name ?? null,
     current: currentResult,
     recommended,
     front: paretoFront(points),
     points,
     runs,
-    patch: recommended ? destinationRulePatch(mesh, host, dr.name, recommended.settings) : null,
+    patch: recommended ? tunePatch(mesh, host, dr.name, route, current, recommended.settings) : null,
   };
+}
+
+/**
+ * The ready-to-apply patch: the DestinationRule, and the VirtualService when a retry field
+ * changed, as one multi-document YAML.
+ */
+export function tunePatch(mesh: Mesh, host: string, drName: string, route: TunedRoute | null, current: Settings, settings: Settings): string {
+  const dr = destinationRulePatch(mesh, host, drName, settings);
+  const retryChanged = RETRY_FIELDS.some((f) => settings[f] !== undefined && settings[f] !== current[f]);
+  return route && retryChanged ? `${dr}---\n${virtualServicePatch(mesh, route, settings)}` : dr;
+}
+
+/** The user's resource document (as read, without server-side metadata). */
+function userDocument(mesh: Mesh, index: number): Record<string, unknown> {
+  const doc = structuredClone(mesh.documents[index]);
+  const meta = (doc as { metadata?: Record<string, unknown> }).metadata;
+  if (meta) for (const k of ['resourceVersion', 'uid', 'generation', 'creationTimestamp', 'managedFields']) delete meta[k];
+  delete (doc as { status?: unknown }).status;
+  return doc;
+}
+
+/** The user's VirtualService with the recommended retries on the tuned route. */
+export function virtualServicePatch(mesh: Mesh, route: TunedRoute, settings: Settings): string {
+  const index = mesh.istio.serviceEntries.length + mesh.istio.destinationRules.length + route.vsIndex;
+  const doc = userDocument(mesh, index) as { spec: { http: { retries: Record<string, unknown> }[] } };
+  const retries = doc.spec.http[route.routeIndex].retries;
+  for (const f of RETRY_FIELDS) if (settings[f] !== undefined) retries[f] = settings[f];
+  return YAML.stringify(doc, { lineWidth: 0 });
 }
 
 /** The user's DestinationRule with the recommended outlierDetection, ready for kubectl apply. */
 export function destinationRulePatch(mesh: Mesh, host: string, name: string, settings: Settings): string {
   const resource = mesh.istio.destinationRules.find((d) => d.name === name && d.spec.host === host)!;
   const index = mesh.istio.serviceEntries.length + mesh.istio.destinationRules.indexOf(resource);
-  const doc = structuredClone(mesh.documents[index]) as { spec: { trafficPolicy?: { outlierDetection?: Record<string, unknown> } } };
+  const doc = userDocument(mesh, index) as { spec: { trafficPolicy?: { outlierDetection?: Record<string, unknown> } } };
   const tp = (doc.spec.trafficPolicy ??= {});
   const od = (tp.outlierDetection ??= {});
-  for (const f of TUNED_FIELDS) if (settings[f] !== undefined) od[f] = settings[f];
-  const meta = (doc as { metadata?: Record<string, unknown> }).metadata;
-  if (meta) for (const k of ['resourceVersion', 'uid', 'generation', 'creationTimestamp', 'managedFields']) delete meta[k];
-  delete (doc as { status?: unknown }).status;
+  for (const f of OUTLIER_FIELDS) if (settings[f] !== undefined) od[f] = settings[f];
   return YAML.stringify(doc, { lineWidth: 0 });
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { BatteryPlan } from '../advise/battery.ts';
 import { formatScorecard, pct, scorecardDocument } from '../advise/format.ts';
-import { TUNED_FIELDS, tune, type PointResult, type TunedField, type TuneResult } from '../advise/tune.ts';
+import { TUNED_FIELDS, isRetryField, tune, type PointResult, type TunedField, type TuneResult } from '../advise/tune.ts';
 import { UserError } from '../config/errors.ts';
 import { renderReportHtml } from '../report/html.ts';
 import { renderVegaLiteToSvg } from '../report/render.ts';
@@ -51,11 +51,14 @@ export function tuneDocument(plan: BatteryPlan, r: TuneResult): Record<string, u
 
 function formatTune(plan: BatteryPlan, r: TuneResult): string {
   const lines: string[] = [];
-  lines.push(`failsim tune: ${plan.hosts[0]} (DestinationRule ${r.destinationRule}), ${r.points.length} settings tried in ${r.runs.toLocaleString('en-US')} runs`);
+  const resources = `DestinationRule ${r.destinationRule}${r.virtualService ? `, VirtualService ${r.virtualService} retries` : ''}`;
+  lines.push(`failsim tune: ${plan.hosts[0]} (${resources}), ${r.points.length} settings tried in ${r.runs.toLocaleString('en-US')} runs`);
   lines.push('');
   const rec = r.recommended;
   const rows: string[][] = [['', 'current', rec ? 'recommended' : '(none meets the SLO without false ejections)']];
-  for (const f of TUNED_FIELDS) rows.push([f, String(r.current.settings[f] ?? 'unset'), rec ? String(rec.settings[f] ?? 'unset') : '']);
+  // Retry fields only when the route has them (the current settings then hold them).
+  const shown = TUNED_FIELDS.filter((f) => !isRetryField(f) || r.current.settings[f] !== undefined);
+  for (const f of shown) rows.push([f, String(r.current.settings[f] ?? 'unset'), rec ? String(rec.settings[f] ?? 'unset') : '']);
   const num = (p: PointResult) => [
     Math.round(p.failedRequests).toLocaleString('en-US'),
     pct(p.crossLocalityShare, 2),
@@ -85,17 +88,19 @@ function formatTune(plan: BatteryPlan, r: TuneResult): string {
 export function addTuneCommand(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('tune')
-    .summary('search outlierDetection settings against the incident battery; recommend and patch')
+    .summary('search outlierDetection (and route retry) settings against the incident battery; recommend and patch')
     .description(
       'Vary the DestinationRule\'s consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime\n' +
-        'and maxEjectionPercent against the check battery (coarse grid, then refined around the Pareto front\n' +
-        'of failed requests, cross-locality traffic and quiet-day false ejections), within --budget runs.\n' +
-        'Prints the recommended settings with their scorecard next to the current ones, the trade-off and a\n' +
-        'ready-to-apply DestinationRule (docs/check.md).',
+        'and maxEjectionPercent, and where the host\'s VirtualService route has a retries block its attempts,\n' +
+        'retryRemoteLocalities (Istio >= 1.6) and perTryTimeout (when set), against the check battery (coarse\n' +
+        'grid, then refined around the Pareto front of failed requests, cross-locality traffic and quiet-day\n' +
+        'false ejections), within --budget runs. Prints the recommended settings with their scorecard next to\n' +
+        'the current ones, the trade-off and a ready-to-apply DestinationRule (and VirtualService when its\n' +
+        'retries change) (docs/check.md).',
     );
   addAdviseOptions(cmd)
     .option('--budget <runs>', 'most simulation runs to spend (default 3000)')
-    .option('--fields <f1,f2,...>', `outlierDetection fields to vary (default all: ${TUNED_FIELDS.join(',')})`);
+    .option('--fields <f1,f2,...>', `fields to vary (default all: ${TUNED_FIELDS.join(',')}; the retry fields where the config has a retries block)`);
   cmd.action(async (configs: string[], opts: TuneOpts) => {
     const { mesh, plan } = readAdviseInputs(configs, opts);
     const budget = positiveInt(opts.budget, 3000, '--budget', 1_000_000);

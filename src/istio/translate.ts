@@ -210,10 +210,11 @@ function appliesToSidecars(vs: VirtualServiceSpec): boolean {
   return !Array.isArray(gateways) || gateways.length === 0 || gateways.includes('mesh');
 }
 
-function findRoute(
+/** The VirtualService http route sidecars use for host:port (port undefined: any port). */
+export function findRoute(
   config: IstioConfig,
   host: string,
-  port: number,
+  port: number | undefined,
   subset: string | undefined,
 ): { vs: IstioResource<VirtualServiceSpec>; route: HttpRoute; index: number } | undefined {
   for (const vs of config.virtualServices) {
@@ -223,7 +224,7 @@ function findRoute(
     for (let i = 0; i < http.length; i++) {
       const dests = http[i].route ?? [];
       const hit = dests.some(
-        (d) => hostMatches(d.destination.host, host) && (d.destination.subset ?? undefined) === subset && (d.destination.port === undefined || d.destination.port.number === port),
+        (d) => hostMatches(d.destination.host, host) && (d.destination.subset ?? undefined) === subset && (d.destination.port === undefined || port === undefined || d.destination.port.number === port),
       );
       if (hit) return { vs, route: http[i], index: i };
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,55 @@ describe('failsim tune', () => {
     expect(readFileSync(join(out, 'pareto.svg'), 'utf8')).toContain('<svg');
     expect(readFileSync(join(out, 'destinationrule-patch.yaml'), 'utf8')).toBe(doc.patch);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Trade-off');
+  });
+
+  // The route's retries stay in the failed zone (attempts 1, no retryRemoteLocalities): with a
+  // cap of 10 % the zone is never ejected, so only retries that leave it (previous_priorities,
+  // Istio ≥ 1.6: route/retry/retry.go) save the hard-down incident.
+  test('varies the retries of a VirtualService route that has them, and its multi-document patch, re-checked, gives the recommended scorecard', { timeout: 600_000 }, async () => {
+    const config = join(fixtures, 'retries-2zones.yaml');
+    const common = ['--client-locality', 'us-east1/us-east1-b', '--istio', '1.28', '--replications', '2', '--json', '--no-progress'];
+    const r = await cli(['tune', config, ...common, '--fields', 'attempts,retryRemoteLocalities', '--budget', '120']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['current', 'recommended', 'patch', 'front']));
+    expect(doc.current.settings).toEqual({ consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 10, attempts: 1, retryRemoteLocalities: false });
+    expect(doc.current.scorecard.verdict).toBe('fail');
+    // Only the selected fields moved; both values of retryRemoteLocalities and several attempts were run.
+    const tried = doc.points.map((p: { settings: Record<string, unknown> }) => p.settings);
+    for (const s of tried) expect(s).toMatchObject({ consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 10 });
+    expect(new Set(tried.map((s: { retryRemoteLocalities: boolean }) => s.retryRemoteLocalities))).toEqual(new Set([false, true]));
+    expect(new Set(tried.map((s: { attempts: number }) => s.attempts)).size).toBeGreaterThanOrEqual(3);
+    expect(doc.runs).toBeLessThanOrEqual(120);
+    expect(doc.recommended.settings.retryRemoteLocalities).toBe(true);
+    expect(doc.recommended.scorecard.verdict).toBe('pass');
+    // The patch: the DestinationRule, then the VirtualService with the new retries.
+    const [dr, vs] = YAML.parseAllDocuments(doc.patch).map((d) => d.toJS());
+    expect(dr.kind).toBe('DestinationRule');
+    expect(vs.kind).toBe('VirtualService');
+    expect(vs.spec.http[0].retries).toEqual({
+      attempts: doc.recommended.settings.attempts,
+      retryOn: 'connect-failure,refused-stream,5xx',
+      retryRemoteLocalities: true,
+    });
+    // Applied over the user's config (the ServiceEntry kept), check gives the recommended scorecard.
+    const serviceEntry = readFileSync(config, 'utf8').split(/^---$/m)[0];
+    const dir = mkdtempSync(join(tmpdir(), 'failsim-tune-retries-'));
+    const patched = join(dir, 'patched.yaml');
+    writeFileSync(patched, `${serviceEntry}---\n${doc.patch}`);
+    const checked = await cli(['check', patched, ...common]);
+    expect(checked.err).toBe('');
+    expect(checked.code).toBe(0);
+    const card = JSON.parse(checked.out);
+    expect(card.incidents).toEqual(doc.recommended.scorecard.incidents);
+    expect(card.quietDay).toEqual(doc.recommended.scorecard.quietDay);
+  });
+
+  test('--fields with a retry field on a config without a retries block is refused (exit 2)', async () => {
+    const r = await cli(['tune', join(fixtures, 'static-3zones.yaml'), join(fixtures, 'dr-reviews.yaml'), '--client-locality', 'us-east1/us-east1-b', '--fields', 'attempts', '--budget', '10', '--no-progress']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/failsim: .*--fields attempts: reviews\.shop\.svc\.cluster\.local has no VirtualService http route with a retries block/);
   });
 
   const point = (failed: number, cross: number, fe: number, pass = true, extra: Partial<PointResult['settings']> = {}): PointResult => ({
