@@ -11,7 +11,7 @@
 import type { IntegerSource } from '../../engine/random.ts';
 import type { EnvoyCluster, Locality } from '../cluster.ts';
 import type { EnvoySemantics } from '../profiles.ts';
-import { excludedMask, FAILED_OUTLIER_CHECK, HEALTH_HEALTHY } from './health.ts';
+import { ABSENT_FROM_EDS, excludedMask, FAILED_OUTLIER_CHECK, HEALTH_HEALTHY } from './health.ts';
 import { compareLocality, HostSetState, localityId, sameLocality, type HostDescription } from './host-sets.ts';
 import { HostPicker, POLICY_LEAST_REQUEST, POLICY_RANDOM, POLICY_ROUND_ROBIN } from './host-picker.ts';
 import { FORCED_UNKNOWN, LocalityScheduler } from './locality-wrr.ts';
@@ -293,6 +293,24 @@ export class ClusterLoadBalancer {
     this.markDirty(this.hostPriority[host]);
   }
 
+  /**
+   * An EDS update that removes a host (`inEds` false) or adds it back (true) with `flags` (its EDS
+   * health; a returning host is a new Envoy host, so the outlier bit it had is gone). A removed host
+   * leaves every list of its priority (ABSENT_FROM_EDS); the caller removes it from the outlier
+   * detector. A change is a host-set update of the host's priority.
+   */
+  setHostInEds(host: number, inEds: boolean, flags = 0): void {
+    const old = this.hostFlags[host];
+    const next = inEds ? flags & ~(ABSENT_FROM_EDS | FAILED_OUTLIER_CHECK) : old | ABSENT_FROM_EDS;
+    if (next === old) return;
+    this.hostFlags[host] = next;
+    this.markDirty(this.hostPriority[host]);
+  }
+
+  isInEds(host: number): boolean {
+    return (this.hostFlags[host] & ABSENT_FROM_EDS) === 0;
+  }
+
   /** Outlier ejection / unejection (FAILED_OUTLIER_CHECK). A change is a host-set update of its priority. */
   markEjected(host: number, ejected: boolean): void {
     const old = this.hostFlags[host];
@@ -363,10 +381,10 @@ export class ClusterLoadBalancer {
     const seed = mode === 'createWithPicks' ? this.random.next() : 0;
     const factor = this.loads.factor[p];
     this.healthyLocality[p].rebuild(
-      hs.localityCount, hs.localityWeights, hs.bucketHostCount, hs.bucketExcludedCount, hs.bucketHealthyCount, factor, seed, mode,
+      hs.localityCount, hs.localityWeights, hs.bucketPresentCount, hs.bucketExcludedCount, hs.bucketHealthyCount, factor, seed, mode,
     );
     this.degradedLocality[p].rebuild(
-      hs.localityCount, hs.localityWeights, hs.bucketHostCount, hs.bucketExcludedCount, hs.bucketDegradedCount, factor, seed, mode,
+      hs.localityCount, hs.localityWeights, hs.bucketPresentCount, hs.bucketExcludedCount, hs.bucketDegradedCount, factor, seed, mode,
     );
   }
 
@@ -389,7 +407,7 @@ export class ClusterLoadBalancer {
     const hs = this.hostSets[p];
     const base = this.sourceBase[p];
     const L = hs.localityCount;
-    picker.refreshSource(base + SOURCE_ALL_HOSTS, hs.hosts, hs.hosts.length);
+    picker.refreshSource(base + SOURCE_ALL_HOSTS, hs.present, hs.presentCount);
     picker.refreshSource(base + SOURCE_HEALTHY_HOSTS, hs.healthy, hs.healthyCount);
     picker.refreshSource(base + SOURCE_DEGRADED_HOSTS, hs.degraded, hs.degradedCount);
     for (let k = 0; k < L; k++) picker.refreshSource(base + 3 + k, hs.bucketHealthy[k], hs.bucketHealthyCount[k]);
@@ -420,8 +438,8 @@ export class ClusterLoadBalancer {
     if (panic) {
       if (this.failTrafficOnPanic) return;
       source = base + SOURCE_ALL_HOSTS;
-      hosts = hs.hosts;
-      count = hs.hosts.length;
+      hosts = hs.present;
+      count = hs.presentCount;
       kind = SOURCE_ALL_HOSTS;
     } else {
       if (this.localityWeighted) {
@@ -542,7 +560,7 @@ export class ClusterLoadBalancer {
         return -1;
       }
       this.lastSourceKind = SOURCE_ALL_HOSTS;
-      return picker.pick(base + SOURCE_ALL_HOSTS, hs.hosts, hs.hosts.length, hash);
+      return picker.pick(base + SOURCE_ALL_HOSTS, hs.present, hs.presentCount, hash);
     }
     this.lastPanic = false;
 
@@ -636,7 +654,7 @@ export class ClusterLoadBalancer {
     const hs = this.hostSets[priority];
     switch (kind) {
       case SOURCE_ALL_HOSTS:
-        return hs.hosts;
+        return hs.present.subarray(0, hs.presentCount);
       case SOURCE_HEALTHY_HOSTS:
         return hs.healthy.subarray(0, hs.healthyCount);
       case SOURCE_DEGRADED_HOSTS:
@@ -662,7 +680,7 @@ export class ClusterLoadBalancer {
       const hs = this.hostSets[p];
       rows.push({
         priority: p,
-        hosts: hs.hosts.length,
+        hosts: hs.presentCount,
         healthy: hs.healthyCount,
         degraded: hs.degradedCount,
         excluded: hs.excludedCount,

@@ -20,6 +20,14 @@ export const EXCLUDED_VIA_IMMEDIATE_HC_FAIL = 1 << 6;
 /** EDS status DRAINING: unhealthy, and excluded from Envoy 1.30 (`drainingExcluded`). */
 export const EDS_STATUS_DRAINING = 1 << 7;
 
+/**
+ * Not an Envoy health flag: the host is absent from the last EDS update (Envoy destroys the host;
+ * failsim keeps the slot so host indexes stay dense). An absent host is in no list of its priority
+ * — not hosts(), healthy, degraded or excluded — so it leaves every count, panic's all-hosts source
+ * and its locality's size, as a removed host does. Managed by ClusterLoadBalancer.setHostInEds.
+ */
+export const ABSENT_FROM_EDS = 1 << 8;
+
 export const HEALTHY_FLAGS = 0;
 
 const UNHEALTHY_MASK = FAILED_ACTIVE_HC | FAILED_OUTLIER_CHECK | FAILED_EDS_HEALTH | EDS_STATUS_DRAINING;

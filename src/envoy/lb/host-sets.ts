@@ -2,13 +2,14 @@
  * The priority set one load balancer sees (spec §1): per priority, the hosts in config order and
  * their healthy / degraded / excluded partitions, whole and per locality bucket.
  *
- * Membership is fixed (hosts are the dense indexes of `cluster.endpoints`); health changes only
- * repartition. Locality buckets: one per locality with at least one host at that priority; the
+ * Host slots are fixed (the dense indexes of `cluster.endpoints`); membership (a host leaving or
+ * rejoining EDS, the ABSENT_FROM_EDS bit) and health changes repartition: `present` is hosts() —
+ * the slots present in EDS, in config order — and each locality bucket counts only present hosts. Locality buckets: one per locality with at least one host at that priority; the
  * client's own locality first when it has hosts there ("has local locality"), the others in
  * lexicographic (region, zone, subzone) order. Lists are preallocated Int32Arrays with counts.
  */
 import type { Locality } from '../cluster.ts';
-import { coarseHealth, HEALTH_DEGRADED, HEALTH_HEALTHY } from './health.ts';
+import { ABSENT_FROM_EDS, coarseHealth, HEALTH_DEGRADED, HEALTH_HEALTHY, HEALTH_UNHEALTHY } from './health.ts';
 import type { PriorityCounts } from './priority-load.ts';
 
 export interface HostDescription {
@@ -35,7 +36,11 @@ export function localityId(l: Locality): string {
 
 /** One priority's host set. */
 export class HostSetState {
+  /** Every slot of this priority (static). */
   readonly hosts: Int32Array;
+  /** Envoy's hosts(): the slots present in EDS, in config order (presentCount of them). */
+  readonly present: Int32Array;
+  presentCount = 0;
   readonly healthy: Int32Array;
   readonly degraded: Int32Array;
   readonly excluded: Int32Array;
@@ -47,6 +52,8 @@ export class HostSetState {
   /** Per bucket: all hosts (static), healthy, degraded (lists + counts), excluded count. */
   readonly bucketHosts: Int32Array[];
   readonly bucketHostCount: Int32Array;
+  /** Per bucket: hosts present in EDS (the locality's size as Envoy sees it). */
+  readonly bucketPresentCount: Int32Array;
   readonly bucketHealthy: Int32Array[];
   readonly bucketHealthyCount: Int32Array;
   readonly bucketDegraded: Int32Array[];
@@ -75,6 +82,8 @@ export class HostSetState {
   ) {
     const n = members.length;
     this.hosts = Int32Array.from(members);
+    this.present = Int32Array.from(members);
+    this.presentCount = n;
     this.healthy = new Int32Array(n);
     this.degraded = new Int32Array(n);
     this.excluded = new Int32Array(n);
@@ -100,6 +109,7 @@ export class HostSetState {
     const b = ordered.length;
     this.bucketHosts = ordered.map((g) => Int32Array.from(g.hosts));
     this.bucketHostCount = Int32Array.from(ordered.map((g) => g.hosts.length));
+    this.bucketPresentCount = Int32Array.from(this.bucketHostCount);
     this.bucketHealthy = ordered.map((g) => new Int32Array(g.hosts.length));
     this.bucketDegraded = ordered.map((g) => new Int32Array(g.hosts.length));
     this.bucketHealthyCount = new Int32Array(b);
@@ -123,10 +133,16 @@ export class HostSetState {
     let dw = 0;
     let ew = 0;
     let tw = 0;
+    let pc = 0;
     const hosts = this.hosts;
     for (let i = 0; i < hosts.length; i++) {
       const h = hosts[i];
       const f = flags[h];
+      if ((f & ABSENT_FROM_EDS) !== 0) {
+        health[h] = HEALTH_UNHEALTHY;
+        continue;
+      }
+      this.present[pc++] = h;
       const c = coarseHealth(f);
       health[h] = c;
       const w = weights[h];
@@ -143,6 +159,7 @@ export class HostSetState {
         ew += w;
       }
     }
+    this.presentCount = pc;
     this.healthyCount = hc;
     this.degradedCount = dc;
     this.excludedCount = ec;
@@ -151,8 +168,11 @@ export class HostSetState {
       let bh = 0;
       let bd = 0;
       let be = 0;
+      let bp = 0;
       for (let i = 0; i < list.length; i++) {
         const h = list[i];
+        if ((flags[h] & ABSENT_FROM_EDS) !== 0) continue;
+        bp++;
         const c = health[h];
         if (c === HEALTH_HEALTHY) this.bucketHealthy[k][bh++] = h;
         else if (c === HEALTH_DEGRADED) this.bucketDegraded[k][bd++] = h;
@@ -161,9 +181,10 @@ export class HostSetState {
       this.bucketHealthyCount[k] = bh;
       this.bucketDegradedCount[k] = bd;
       this.bucketExcludedCount[k] = be;
+      this.bucketPresentCount[k] = bp;
     }
     const c = this.counts;
-    c.hosts = hosts.length;
+    c.hosts = pc;
     c.healthy = hc;
     c.degraded = dc;
     c.excluded = ec;

@@ -119,6 +119,14 @@ export class OutlierDetector {
   }
 
   /**
+   * Adds a host back into a given free slot (a host that left EDS and returns keeps its index in
+   * the caller's tables); it starts fresh, as a new Envoy host does.
+   */
+  addHostAt(slot: number, _now: number, name: string): number {
+    return this.hosts.add(name, slot);
+  }
+
+  /**
    * Removes a host: an ejected one decrements ejections_active (no log line, no listener call: the
    * caller removed it). Detections already posted for it are ignored when they run (spec §7).
    */
@@ -163,6 +171,9 @@ export class OutlierDetector {
   /** putHttpResponseCode (spec §2.1): always the external-origin path. */
   putHttpResponseCode(slot: number, code: number, now: number): void {
     const h = this.hosts;
+    // A request still in flight to a host EDS removed reports to the removed host's monitor, which
+    // no longer reaches the detector (Envoy: the monitor's host weak_ptr has expired).
+    if (h.alive[slot] !== 1) return;
     h.extTotCur[slot]++;
     if (code >= 500 && code < 600) {
       // Gateway check strictly before the 5xx check (spec §2.1.3, §4.4).
@@ -190,6 +201,7 @@ export class OutlierDetector {
    * ignores it, as the implementation read for the spec does (§2.4, 1.36+ unverified).
    */
   putResult(slot: number, result: number, code: number | undefined, now: number): void {
+    if (this.hosts.alive[slot] !== 1) return; // a removed host (putHttpResponseCode)
     if (!this.config.split_external_local_origin_errors) {
       if (code !== undefined) {
         this.putHttpResponseCode(slot, code, now);

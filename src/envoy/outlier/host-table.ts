@@ -53,9 +53,14 @@ export class HostTable {
   }
 
   /** Allocates a slot with fresh state and appends it to the iteration order. */
-  add(name: string): number {
+  add(name: string, at = -1): number {
     let slot: number;
-    if (this.free.length > 0) slot = this.free.pop()!;
+    if (at >= 0) {
+      const k = this.free.indexOf(at);
+      if (k < 0) throw new Error(`outlier host table: slot ${at} is not free`);
+      this.free.splice(k, 1);
+      slot = at;
+    } else if (this.free.length > 0) slot = this.free.pop()!;
     else {
       if (this.used === this.capacity) this.grow(this.capacity * 2);
       slot = this.used++;
