@@ -29,6 +29,16 @@ export function formatRunSummary(s: RunSummary): string {
     `ejections  detected ${s.ejections.detected}  enforced ${s.ejections.enforced}  not enforced ${s.ejections.notEnforced}` +
       `  overflow (cap) ${s.ejections.overflow}  max at once ${s.ejections.maxConcurrent}  false ${s.falseEjections}`,
   );
+  if (s.controlPlane !== undefined) {
+    lines.push(`control plane  ${s.controlPlane.changes.length} change(s)`);
+    for (const c of s.controlPlane.changes) {
+      const what =
+        c.sidecar === null
+          ? `${c.down ? 'not ready' : 'ready'}: EDS update at every sidecar`
+          : `${c.down ? 'marked unhealthy' : 'healthy again'} by ${c.sidecar}'s active health check`;
+      lines.push(`  ${ms(c.atMs)}  ${c.endpoint} ${what}`);
+    }
+  }
   if (s.incidents.length) {
     lines.push('');
     lines.push('incidents:');

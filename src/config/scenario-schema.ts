@@ -17,7 +17,9 @@ import {
   DEFAULT_CONNECT_REFUSED_DELAY_MS,
   DEFAULT_ENDPOINT,
   DEFAULT_METRICS,
+  DEFAULT_READINESS,
   parseScenarioLocality,
+  type ControlPlaneSpec,
   type CapacitySpec,
   type EndpointSpec,
   type FaultEffectKind,
@@ -355,6 +357,74 @@ const metricsSchema = z.strictObject({
   failback: z.strictObject({ tolerance: numberIn(0, 1).optional(), window: positiveDuration.optional() }).optional(),
 });
 
+const readinessSchema = z.strictObject({
+  period: positiveDuration.optional(),
+  timeout: positiveDuration.optional(),
+  failureThreshold: numberIn(1, 1000, { integer: true }).optional(),
+  successThreshold: numberIn(1, 1000, { integer: true }).optional(),
+  propagation: duration.optional(),
+  debounceAfter: positiveDuration.optional(),
+  debounceMax: positiveDuration.optional(),
+  pushDelay: duration.optional(),
+  unready: z.enum(['remove', 'unhealthy']).optional(),
+});
+
+const healthCheckSchema = z.strictObject({
+  type: z.enum(['http', 'tcp']).optional(),
+  interval: positiveDuration,
+  timeout: positiveDuration,
+  unhealthyThreshold: numberIn(1, 1000, { integer: true }),
+  healthyThreshold: numberIn(1, 1000, { integer: true }),
+  unhealthyInterval: positiveDuration.optional(),
+  unhealthyEdgeInterval: positiveDuration.optional(),
+  healthyEdgeInterval: positiveDuration.optional(),
+  intervalJitter: duration.optional(),
+  initialJitter: duration.optional(),
+});
+
+const controlPlaneSchema = z.strictObject({ readiness: readinessSchema.optional(), healthCheck: healthCheckSchema.optional() });
+
+type RawControlPlane = z.output<typeof controlPlaneSchema>;
+
+function toControlPlane(c: RawControlPlane | undefined): ControlPlaneSpec {
+  const r = c?.readiness;
+  const h = c?.healthCheck;
+  const d = DEFAULT_READINESS;
+  return {
+    readiness:
+      r === undefined
+        ? null
+        : {
+            periodMs: r.period ?? d.periodMs,
+            timeoutMs: r.timeout ?? d.timeoutMs,
+            failureThreshold: r.failureThreshold ?? d.failureThreshold,
+            successThreshold: r.successThreshold ?? d.successThreshold,
+            propagationMs: r.propagation ?? d.propagationMs,
+            debounceAfterMs: r.debounceAfter ?? d.debounceAfterMs,
+            debounceMaxMs: r.debounceMax ?? d.debounceMaxMs,
+            pushDelayMs: r.pushDelay ?? d.pushDelayMs,
+            unready: r.unready ?? d.unready,
+          },
+    healthCheck:
+      h === undefined
+        ? null
+        : {
+            type: h.type ?? 'http',
+            intervalMs: h.interval,
+            timeoutMs: h.timeout,
+            unhealthyThreshold: h.unhealthyThreshold,
+            healthyThreshold: h.healthyThreshold,
+            // Envoy's defaults (HealthCheckerImplBase's constructor): unhealthy_interval = interval,
+            // unhealthy_edge_interval = unhealthy_interval, healthy_edge_interval = interval.
+            unhealthyIntervalMs: h.unhealthyInterval ?? h.interval,
+            unhealthyEdgeIntervalMs: h.unhealthyEdgeInterval ?? h.unhealthyInterval ?? h.interval,
+            healthyEdgeIntervalMs: h.healthyEdgeInterval ?? h.interval,
+            intervalJitterMs: h.intervalJitter ?? 0,
+            initialJitterMs: h.initialJitter ?? 0,
+          },
+  };
+}
+
 const scenarioShape = z.strictObject({
   name: z.string({ error: requiredOr('expected a name (a string)') }).min(1),
   istio: z.string().min(1).optional(),
@@ -369,6 +439,7 @@ const scenarioShape = z.strictObject({
   faults: z.array(faultSchema).optional(),
   metrics: metricsSchema.optional(),
   proxy: z.strictObject({ ejectionDelay: duration.optional() }).optional(),
+  controlPlane: controlPlaneSchema.optional(),
 });
 
 type RawScenario = z.output<typeof scenarioShape>;
@@ -406,6 +477,16 @@ function crossCheck(s: RawScenario, ctx: z.RefinementCtx): void {
       else if (f.until > d) issue(['faults', i, 'until'], `must not be after the end of the run (duration ${fmt(d)})`);
     }
   });
+  if (s.controlPlane?.readiness !== undefined && s.istio === undefined) {
+    issue(['controlPlane', 'readiness'], 'readiness (Kubernetes → istiod → EDS) needs an istio: model; a plain Envoy cluster has no control plane here (use controlPlane.healthCheck)');
+  }
+  if (s.controlPlane?.healthCheck !== undefined && s.envoy === undefined) {
+    issue(['controlPlane', 'healthCheck'], 'active health checking needs an envoy: model (Istio configures no active health checks; use controlPlane.readiness)');
+  }
+  const r = s.controlPlane?.readiness;
+  if (r !== undefined && (r.timeout ?? DEFAULT_READINESS.timeoutMs) > (r.period ?? DEFAULT_READINESS.periodMs)) {
+    issue(['controlPlane', 'readiness', 'timeout'], 'must not be longer than period (the kubelet probes on a fixed ticker)');
+  }
   const bucket = s.metrics?.bucket ?? DEFAULT_METRICS.bucketMs;
   if (bucket > d) issue(['metrics', 'bucket'], `must not be longer than the run (duration ${fmt(d)})`);
   const buckets = Math.ceil(d / bucket);
@@ -465,6 +546,7 @@ function normalise(s: RawScenario): Scenario {
       },
     },
     proxy: { ejectionDelayMs: s.proxy?.ejectionDelay ?? 0 },
+    controlPlane: toControlPlane(s.controlPlane),
   };
 }
 

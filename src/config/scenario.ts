@@ -98,6 +98,44 @@ export interface MetricsSpec {
   failback: { toleranceShare: number; windowMs: number };
 }
 
+/**
+ * Kubernetes readiness → EndpointSlice → istiod → EDS (docs/scenario.md "Control plane").
+ * Defaults: Kubernetes' probe defaults (periodSeconds 10, timeoutSeconds 1, failureThreshold 3,
+ * successThreshold 1) and Istio's debounce (PILOT_DEBOUNCE_AFTER 100ms, PILOT_DEBOUNCE_MAX 10s).
+ */
+export interface ReadinessSpec {
+  periodMs: number;
+  timeoutMs: number;
+  failureThreshold: number;
+  successThreshold: number;
+  propagationMs: number;
+  debounceAfterMs: number;
+  debounceMaxMs: number;
+  pushDelayMs: number;
+  /** What EDS does with a not-ready endpoint: leave it out (Istio's default) or send it UNHEALTHY. */
+  unready: 'remove' | 'unhealthy';
+}
+
+/** Envoy active health checking (config.core.v3.HealthCheck); interval, timeout and thresholds are required, as in Envoy. */
+export interface HealthCheckSpec {
+  type: 'http' | 'tcp';
+  intervalMs: number;
+  timeoutMs: number;
+  unhealthyThreshold: number;
+  healthyThreshold: number;
+  unhealthyIntervalMs: number;
+  unhealthyEdgeIntervalMs: number;
+  healthyEdgeIntervalMs: number;
+  intervalJitterMs: number;
+  initialJitterMs: number;
+}
+
+/** Control-plane processes; each null (off) unless the scenario turns it on. */
+export interface ControlPlaneSpec {
+  readiness: ReadinessSpec | null;
+  healthCheck: HealthCheckSpec | null;
+}
+
 export interface Scenario {
   name: string;
   /** Exactly one of istio / envoy: the path as written (relative to the scenario file). */
@@ -112,6 +150,7 @@ export interface Scenario {
   faults: FaultSpec[];
   metrics: MetricsSpec;
   proxy: { ejectionDelayMs: number };
+  controlPlane: ControlPlaneSpec;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -128,6 +167,18 @@ export const DEFAULT_METRICS: MetricsSpec = Object.freeze({
   bucketMs: 1000,
   mitigation: Object.freeze({ windowMs: 10_000, threshold: 0.01 }),
   failback: Object.freeze({ toleranceShare: 0.05, windowMs: 10_000 }),
+});
+
+export const DEFAULT_READINESS: ReadinessSpec = Object.freeze({
+  periodMs: 10_000,
+  timeoutMs: 1000,
+  failureThreshold: 3,
+  successThreshold: 1,
+  propagationMs: 0,
+  debounceAfterMs: 100,
+  debounceMaxMs: 10_000,
+  pushDelayMs: 0,
+  unready: 'remove' as const,
 });
 
 /** The endpoint model for an address: its own entry, else `*`, else DEFAULT_ENDPOINT. */

@@ -30,5 +30,15 @@ export function oneLineSummary(s: RunSummary): string {
       `incident${i}=detect:${num(inc.detectionMs?.median ?? null)}ms,mitigate:${num(inc.mitigationMs)}ms,failback:${num(inc.failbackMs)}ms,errors:${inc.errors}`,
     );
   });
+  if (s.controlPlane !== undefined) {
+    // Per mechanism: when the first endpoint left the healthy set, when the last one came back.
+    for (const mechanism of ['eds', 'health-check']) {
+      const changes = s.controlPlane.changes.filter((c) => c.mechanism === mechanism);
+      if (changes.length === 0) continue;
+      const firstDown = changes.find((c) => c.down);
+      const lastUp = changes.filter((c) => !c.down).pop();
+      parts.push(`${mechanism}=changes:${changes.length},firstOut:${num(firstDown?.atMs ?? null)}ms,lastBack:${num(lastUp?.atMs ?? null)}ms`);
+    }
+  }
   return parts.join(' ');
 }

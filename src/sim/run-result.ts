@@ -8,6 +8,7 @@ import type { EjectionLog } from '../metrics/incidents.ts';
 import type { RunCounters } from '../metrics/run-counters.ts';
 import type { RunSeries } from '../metrics/time-series.ts';
 import type { FaultWindow } from '../world/faults.ts';
+import type { ControlPlaneChange } from './control-plane-events.ts';
 import type { ClientGroupModel, RunModel } from './model.ts';
 
 /** One client sidecar as the outputs name and count it. */
@@ -48,4 +49,6 @@ export interface RunResult {
   faultWindows: readonly FaultWindow[];
   /** Endpoints with a `capacity`, in endpoint order. */
   capacity: EndpointCapacityResult[];
+  /** EDS and active health-check changes applied (empty unless the scenario's controlPlane is on). */
+  controlPlaneChanges: readonly ControlPlaneChange[];
 }

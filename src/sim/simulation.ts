@@ -27,6 +27,7 @@ import { endpointSpecFor, type Scenario } from '../config/scenario.ts';
 import { buildEndpointWorld, newAttemptDecision, reachesServer, type EndpointWorld } from '../world/attempt.ts';
 import { buildArrivalProcesses, type ArrivalProcess } from '../world/traffic.ts';
 import { ADMIT_REJECTED, ADMIT_STARTED, EndpointServers } from '../world/capacity.ts';
+import { ControlPlaneEvents } from './control-plane-events.ts';
 import type { RunModel } from './model.ts';
 import { routeOf, Sidecar } from './sidecar.ts';
 import type { RunResult } from './run-result.ts';
@@ -38,6 +39,7 @@ const EV_ROUTE_TIMEOUT = 3;
 const EV_TICK = 4;
 const EV_RUN_POSTS = 5;
 const EV_SERVER_DONE = 6;
+const EV_CONTROL_PLANE = 7;
 
 export interface SimulationOptions {
   /** Keep per-host ejection intervals and outlier events (for --out); bounded by `eventLimit`. */
@@ -68,6 +70,8 @@ export class Simulation implements KernelModel {
   private attemptJob = new Int32Array(0);
   private readonly progress: ((ms: number) => void) | undefined;
   private readonly progressEveryMs: number;
+  /** EDS and active health-check changes (none unless the scenario's controlPlane asks). */
+  private readonly controlPlane: ControlPlaneEvents;
 
   constructor(
     readonly model: RunModel,
@@ -100,6 +104,8 @@ export class Simulation implements KernelModel {
     const hostToEndpoint = this.sidecars.map((s) => s.group.hostToEndpoint);
     this.ejections = new EjectionBook(this.series, log, hostToEndpoint, options.recordEvents ?? false, options.eventLimit ?? 1_000_000);
     for (const sidecar of this.sidecars) this.wireDetector(sidecar, root);
+    this.controlPlane = new ControlPlaneEvents(scenario, this.world.faults, this.world.connectRefusedDelayMs, endpoints.length, this.sidecars, this.ejections, root);
+    this.controlPlane.changes.forEach((c, i) => this.kernel.scheduleAt(c.atMs, EV_CONTROL_PLANE, i, 0));
     for (let g = 0; g < this.arrivals.length; g++) this.scheduleArrival(g);
     this.progress = options.onProgress;
     this.progressEveryMs = options.progressEveryMs ?? 10_000;
@@ -140,6 +146,7 @@ export class Simulation implements KernelModel {
       droppedEvents: ejections.droppedEvents,
       faultWindows: this.world.faults.windows,
       capacity: servers === null ? [] : servers.report(scenario.durationMs),
+      controlPlaneChanges: this.controlPlane.changes,
     };
   }
 
@@ -187,6 +194,9 @@ export class Simulation implements KernelModel {
       }
       case EV_SERVER_DONE:
         if (this.servers!.jobGen[a] === b) this.onServerDone(a);
+        return;
+      case EV_CONTROL_PLANE:
+        this.controlPlane.apply(a, this.kernel.now);
         return;
       case EV_RUN_POSTS: {
         const s = this.sidecars[a];

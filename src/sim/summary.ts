@@ -64,6 +64,11 @@ export interface RunSummary {
   };
   /** Endpoints with a `capacity`: mean utilisation of their servers, peaks and refusals. */
   capacity: Record<string, { utilisation: number; maxBusy: number; maxQueued: number; overloadRejections: number }>;
+  /**
+   * Only when the scenario turns on a control-plane process: every EDS / active health-check change
+   * applied, in time order (`sidecar` null for an EDS push, which reaches every sidecar).
+   */
+  controlPlane?: { changes: Array<{ atMs: number; mechanism: string; endpoint: string; sidecar: string | null; down: boolean }> };
   effectiveConfig: Array<{
     clients: string;
     replicas: number;
@@ -165,6 +170,19 @@ export function summarize(run: RunResult): RunSummary {
         { utilisation: c.utilisation, maxBusy: c.maxBusy, maxQueued: c.maxQueued, overloadRejections: c.overloadRejections },
       ]),
     ),
+    ...(scenario.controlPlane.readiness === null && scenario.controlPlane.healthCheck === null
+      ? {}
+      : {
+          controlPlane: {
+            changes: run.controlPlaneChanges.map((c) => ({
+              atMs: c.atMs,
+              mechanism: c.mechanism,
+              endpoint: addresses[c.endpoint],
+              sidecar: c.sidecar < 0 ? null : run.sidecars[c.sidecar].name,
+              down: c.down,
+            })),
+          },
+        }),
     effectiveConfig: model.groups.map((g) => ({
       clients: g.spec.localityText,
       replicas: g.spec.replicas,

@@ -195,3 +195,37 @@ describe('checkFaultTargets', () => {
     expect(msg).toContain('scenario.yaml: endpoints["dynamodb.us-east-1.amazonaws.com"]: no endpoint with this address');
   });
 });
+
+describe('controlPlane', () => {
+  it('is off unless given; readiness: {} takes Kubernetes and Istio defaults', () => {
+    expect(parse(SEED).scenario.controlPlane).toEqual({ readiness: null, healthCheck: null });
+    expect(parse(`${SEED}controlPlane:\n  readiness: {}\n`).scenario.controlPlane.readiness).toEqual({
+      periodMs: 10_000,
+      timeoutMs: 1000,
+      failureThreshold: 3,
+      successThreshold: 1,
+      propagationMs: 0,
+      debounceAfterMs: 100,
+      debounceMaxMs: 10_000,
+      pushDelayMs: 0,
+      unready: 'remove',
+    });
+  });
+
+  it('rejects readiness on a plain Envoy model, health checks on an Istio one, unknown fields and a timeout over the period', () => {
+    expect(errorOf(`${SEED}controlPlane:\n  healthCheck: { interval: 5s, timeout: 1s, unhealthyThreshold: 3, healthyThreshold: 2 }\n`)).toMatch(
+      /scenario\.yaml: controlPlane\.healthCheck: active health checking needs an envoy: model/,
+    );
+    const envoy = SEED.replace('istio: istio.yaml', 'envoy: envoy.yaml').replace('versions: { istio: "1.28" }', '');
+    expect(errorOf(`${envoy}controlPlane:\n  readiness: {}\n`)).toMatch(/controlPlane\.readiness: readiness .* needs an istio: model/);
+    expect(errorOf(`${SEED}controlPlane:\n  readiness: { perod: 5s }\n`)).toMatch(/controlPlane\.readiness.*perod/);
+    expect(errorOf(`${SEED}controlPlane:\n  readiness: { period: 1s, timeout: 2s }\n`)).toMatch(/controlPlane\.readiness\.timeout: must not be longer than period/);
+  });
+
+  it('health checks need Envoy\'s four required fields; the interval variants default as Envoy does', () => {
+    const envoy = SEED.replace('istio: istio.yaml', 'envoy: envoy.yaml').replace('versions: { istio: "1.28" }', '');
+    expect(errorOf(`${envoy}controlPlane:\n  healthCheck: { interval: 5s }\n`)).toMatch(/controlPlane\.healthCheck\.timeout: is required/);
+    const hc = parse(`${envoy}controlPlane:\n  healthCheck: { interval: 5s, timeout: 1s, unhealthyThreshold: 3, healthyThreshold: 2, unhealthyInterval: 7s }\n`).scenario.controlPlane.healthCheck!;
+    expect([hc.type, hc.unhealthyIntervalMs, hc.unhealthyEdgeIntervalMs, hc.healthyEdgeIntervalMs, hc.intervalJitterMs]).toEqual(['http', 7000, 7000, 5000, 0]);
+  });
+});
