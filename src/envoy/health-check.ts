@@ -18,19 +18,12 @@
  * min/max interval, and PENDING_ACTIVE_HC of hosts added after start (hosts start healthy with
  * their first check behind them: a run starts in steady state).
  */
+import type { HealthCheckSpec } from '../config/scenario.ts';
 import type { IntegerSource } from '../engine/random.ts';
 import { uintMod } from '../engine/int-math.ts';
 
-export interface ActiveHealthCheckConfig {
-  intervalMs: number;
-  timeoutMs: number;
-  unhealthyThreshold: number;
-  healthyThreshold: number;
-  unhealthyIntervalMs: number;
-  unhealthyEdgeIntervalMs: number;
-  healthyEdgeIntervalMs: number;
-  intervalJitterMs: number;
-}
+/** The session's settings: the scenario's healthCheck (docs/scenario.md), durations in ms. */
+export type ActiveHealthCheckConfig = Omit<HealthCheckSpec, 'type' | 'initialJitterMs'>;
 
 /** What one check returned. */
 export const HC_SUCCESS = 0;

@@ -19,7 +19,6 @@ import {
   HC_NETWORK_FAILURE,
   HC_SUCCESS,
   HC_TIMEOUT,
-  type ActiveHealthCheckConfig,
 } from '../envoy/health-check.ts';
 import type { FaultSchedule } from './faults.ts';
 import { nextFaultStart, probeAt, PROBE_OK, windowsByEndpoint, type ProbeResult } from './probe-results.ts';
@@ -39,19 +38,6 @@ export interface CheckingProxy {
   connectTimeoutMs: number;
 }
 
-export function sessionConfig(spec: HealthCheckSpec): ActiveHealthCheckConfig {
-  return {
-    intervalMs: spec.intervalMs,
-    timeoutMs: spec.timeoutMs,
-    unhealthyThreshold: spec.unhealthyThreshold,
-    healthyThreshold: spec.healthyThreshold,
-    unhealthyIntervalMs: spec.unhealthyIntervalMs,
-    unhealthyEdgeIntervalMs: spec.unhealthyEdgeIntervalMs,
-    healthyEdgeIntervalMs: spec.healthyEdgeIntervalMs,
-    intervalJitterMs: spec.intervalJitterMs,
-  };
-}
-
 const RESULT_OF_PROBE = [HC_SUCCESS, HC_NETWORK_FAILURE, HC_TIMEOUT, HC_BAD_STATUS];
 
 /** Every Envoy's health-check transitions over [0, durationMs), in time order. */
@@ -65,21 +51,20 @@ export function healthCheckChanges(
   root: RandomStream,
 ): HealthCheckChange[] {
   const windows = windowsByEndpoint(faults.windows, endpointCount);
-  const config = sessionConfig(spec);
   const probe: ProbeResult = { result: PROBE_OK, afterMs: 0 };
   const out: HealthCheckChange[] = [];
   proxies.forEach((proxy, sidecar) => {
     for (let host = 0; host < proxy.hostToEndpoint.length; host++) {
       const e = proxy.hostToEndpoint[host];
       const stream = root.fork(`proxy/${sidecar}/health-check/${e}`);
-      const session = new ActiveHealthCheckSession(config);
+      const session = new ActiveHealthCheckSession(spec);
       const jitter = Math.floor(spec.initialJitterMs);
       let t = jitter > 0 ? Math.max(1, uintMod(stream.next(), jitter)) : 0;
       while (t < durationMs) {
-        if (session.settled && config.intervalJitterMs === 0) {
+        if (session.settled && spec.intervalJitterMs === 0) {
           const next = nextFaultStart(windows[e], t);
           if (next === Infinity) break;
-          if (next > t) t += Math.ceil((next - t) / config.intervalMs) * config.intervalMs;
+          if (next > t) t += Math.ceil((next - t) / spec.intervalMs) * spec.intervalMs;
           if (t >= durationMs) break;
         }
         probeAt(faults, e, t, spec.timeoutMs, proxy.connectTimeoutMs, refusedDelayMs[e], spec.type === 'http', stream, probe);
