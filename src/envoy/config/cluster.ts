@@ -62,7 +62,7 @@ const CLUSTER = {
     transport_socket: `TLS / transport sockets: ${NO_BEHAVIOUR}`,
     alt_stat_name: `stats naming: ${NO_BEHAVIOUR}`,
     per_connection_buffer_limit_bytes: 'buffer limits are not modelled',
-    health_checks: 'active health checking is not modelled: hosts leave the load balancing set only by outlier ejection',
+    health_checks: 'ignored here: failsim takes active health checks from the scenario (controlPlane.healthCheck, docs/scenario.md)',
     max_requests_per_connection: CONNECTIONS,
     upstream_http_protocol_options: `protocol options: ${NO_BEHAVIOUR}`,
     common_http_protocol_options: `protocol options: ${NO_BEHAVIOUR}`,
