@@ -5,7 +5,7 @@
  * .interval`), with the file, document and line, not under Envoy's internal name (`interval_ms`).
  */
 import { formatDurationMs } from '../config/durations.ts';
-import { OutlierConfigError, resolveOutlierConfig, type OutlierConfig } from '../envoy/outlier/config.ts';
+import { OutlierConfigError, outlierDurationOutOfRange, resolveOutlierConfig, type OutlierConfig } from '../envoy/outlier/config.ts';
 import type { OutlierProfile } from '../envoy/profiles.ts';
 import { IstioConfigError, formatPath } from './diagnostics.ts';
 import { lineOfDocumentPath } from './load.ts';
@@ -44,7 +44,7 @@ export function resolveTranslatedOutlier(t: TranslatedCluster, profile: OutlierP
       const value = (input as Record<string, unknown>)[issue.field];
       const tooLong = issue.field.endsWith('_ms') && typeof value === 'number' && value > 0 && /^expected a whole number/.test(issue.message);
       const message = tooLong
-        ? `${JSON.stringify(written ?? formatDurationMs(value))} is out of range: Envoy keeps it as a whole number of milliseconds up to 4294967295 (about 49.7 days)`
+        ? outlierDurationOutOfRange(JSON.stringify(written ?? formatDurationMs(value)))
         : `${field === undefined ? `${issue.field}: ` : ''}${issue.message}`;
       return `${dr.file}: document ${dr.document} (${dr.kind}/${dr.name}): ${formatPath(path)}: ${message}${line === undefined ? '' : ` (line ${line})`}`;
     });

@@ -142,6 +142,33 @@ describe('one error boundary', () => {
       expect(r.stderr).not.toMatch(/interval_ms/);
     }
   });
+
+  it('an out-of-range duration in a plain Envoy cluster is reported under the field the user wrote', async () => {
+    const cluster = (field: string, value: string): string =>
+      [
+        'name: mydb',
+        'connect_timeout: 1s',
+        'outlier_detection:',
+        '  consecutive_5xx: 1',
+        `  ${field}: ${value}`,
+        'load_assignment:',
+        '  cluster_name: mydb',
+        '  endpoints:',
+        '  - locality: {region: us-east-1}',
+        '    lb_endpoints:',
+        '    - endpoint: {address: {socket_address: {address: 10.0.0.1, port_value: 80}}}',
+        '',
+      ].join('\n');
+    for (const field of ['interval', 'base_ejection_time', 'max_ejection_time']) {
+      ws.write({ 'envoy-long.yaml': cluster(field, '99999999999s') });
+      const r = await ws.run(['explain', 'envoy-long.yaml']);
+      expectUserError(r, new RegExp(`envoy-long\\.yaml: outlier_detection\\.${field}: "99999999999s" is out of range`));
+      expect(r.stderr).not.toMatch(/_ms/);
+    }
+    // The largest duration failsim models is accepted.
+    ws.write({ 'envoy-max.yaml': cluster('interval', '4294967.295s') });
+    expect((await ws.run(['explain', 'envoy-max.yaml'])).code).toBe(0);
+  });
 });
 
 describe('explain and run agree', () => {

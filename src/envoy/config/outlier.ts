@@ -4,7 +4,7 @@
  * later by resolveOutlierConfig (src/envoy/outlier/config.ts) for the chosen semantics profile.
  */
 import type { OutlierDetectionInput } from '../cluster.ts';
-import { outlierInputFromEnvoyJson } from '../outlier/config.ts';
+import { MAX_OUTLIER_DURATION_MS, outlierDurationOutOfRange, outlierInputFromEnvoyJson } from '../outlier/config.ts';
 import { Diagnostics, readBool, readDuration, readMessage, readUint, type PathKey } from './fields.ts';
 
 type Kind = 'count' | 'percent' | 'duration' | 'positive-duration' | 'bool';
@@ -56,6 +56,11 @@ export function readOutlierDetection(d: Diagnostics, value: unknown, path: reado
     if (kind === 'bool') v = readBool(d, raw, at);
     else if (kind === 'duration' || kind === 'positive-duration') v = readDuration(d, raw, at, kind === 'positive-duration');
     else v = readUint(d, raw, at, 0, kind === 'percent' ? 100 : undefined);
+    // Checked here, under the field the user wrote (`interval`), not later under the model's `interval_ms`.
+    if (typeof v === 'number' && kind.endsWith('duration') && v > MAX_OUTLIER_DURATION_MS) {
+      d.error(at, outlierDurationOutOfRange(JSON.stringify(raw)));
+      v = undefined;
+    }
     if (v === undefined) ok = false;
     // Durations become the `_ms` fields outlierInputFromEnvoyJson passes through.
     else out[kind.endsWith('duration') ? `${field}_ms` : field] = v;

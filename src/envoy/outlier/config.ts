@@ -40,6 +40,14 @@ export const DEFAULT_MAX_EJECTION_TIME_MS = 300_000;
 
 const UINT32_MAX = 4294967295;
 
+/** Longest outlier-detection duration failsim models: a whole number of milliseconds in a uint32. */
+export const MAX_OUTLIER_DURATION_MS = UINT32_MAX;
+
+/** The message for a duration above MAX_OUTLIER_DURATION_MS, `written` as the user wrote it. */
+export function outlierDurationOutOfRange(written: string): string {
+  return `${written} is out of range: Envoy keeps it as a whole number of milliseconds up to ${MAX_OUTLIER_DURATION_MS} (about 49.7 days)`;
+}
+
 type FieldKind = 'uint32' | 'percent' | 'duration' | 'positive-duration' | 'bool';
 
 /** The type of every accepted field; anything else is an unknown field. */
