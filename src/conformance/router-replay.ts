@@ -24,6 +24,7 @@ import { ClusterLoadBalancer } from '../envoy/lb/cluster-lb.ts';
 import { OutlierResult } from '../envoy/outlier/result-codes.ts';
 import { isOutlierProfileId, semanticsForOutlierProfile } from '../envoy/profiles.ts';
 import { AttemptOutcome, attemptConnected, clientResponseFlags, clientStatus, formatResponseFlags, ResponseFlag, type OutlierSink } from '../envoy/router/outcomes.ts';
+import { DEFAULT_BASE_INTERVAL_MS, DEFAULT_MAX_INTERVAL_FACTOR } from '../envoy/router/backoff.ts';
 import { compileRetryPolicy } from '../envoy/router/retry-policy.ts';
 import { NO_HOST, RouterNext, UpstreamRequests } from '../envoy/router/upstream-requests.ts';
 import { registerCategory } from './categories.ts';
@@ -57,8 +58,8 @@ const DEFAULT_RETRY_POLICY: RetryPolicyConfig = {
   per_try_timeout_ms: 0,
   previous_hosts_predicate: false,
   host_selection_retry_max_attempts: 0,
-  backoff_base_interval_ms: 25,
-  backoff_max_interval_ms: 250,
+  backoff_base_interval_ms: DEFAULT_BASE_INTERVAL_MS,
+  backoff_max_interval_ms: DEFAULT_BASE_INTERVAL_MS * DEFAULT_MAX_INTERVAL_FACTOR,
 };
 
 // Replay events.

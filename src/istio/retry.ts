@@ -6,10 +6,8 @@
 import type { RetryPolicyConfig } from '../envoy/cluster.ts';
 import { parseDurationMs } from '../config/durations.ts';
 import type { HttpRetry } from './schema.ts';
+import { DEFAULT_BASE_INTERVAL_MS, DEFAULT_MAX_INTERVAL_FACTOR } from '../envoy/router/backoff.ts';
 
-/** Envoy's default retry back-off: 25 ms base; max defaults to 10 × base. */
-export const ENVOY_RETRY_BACKOFF_BASE_MS = 25;
-export const ENVOY_BACKOFF_MAX_FACTOR = 10;
 export const ISTIO_PREVIOUS_PRIORITIES_UPDATE_FREQUENCY = 2;
 
 /** Istio's default retry policy for Istio 1.`istioMinor` (DefaultPolicy). */
@@ -28,8 +26,8 @@ export function defaultRetryPolicy(istioMinor: number, consistentHash = false): 
     previous_hosts_predicate: !(consistentHash && istioMinor >= 23),
     // Istio 1.1 used 3; 5 since 1.2.
     host_selection_retry_max_attempts: istioMinor <= 1 ? 3 : 5,
-    backoff_base_interval_ms: ENVOY_RETRY_BACKOFF_BASE_MS,
-    backoff_max_interval_ms: ENVOY_RETRY_BACKOFF_BASE_MS * ENVOY_BACKOFF_MAX_FACTOR,
+    backoff_base_interval_ms: DEFAULT_BASE_INTERVAL_MS,
+    backoff_max_interval_ms: DEFAULT_BASE_INTERVAL_MS * DEFAULT_MAX_INTERVAL_FACTOR,
   };
 }
 
@@ -103,7 +101,7 @@ export function translateRetries(retries: HttpRetry | undefined, istioMinor: num
   if (retries.backoff !== undefined) {
     if (istioMinor >= 26) {
       p.backoff_base_interval_ms = parseDurationMs(retries.backoff)!;
-      p.backoff_max_interval_ms = p.backoff_base_interval_ms * ENVOY_BACKOFF_MAX_FACTOR;
+      p.backoff_max_interval_ms = p.backoff_base_interval_ms * DEFAULT_MAX_INTERVAL_FACTOR;
     } else {
       ignored.push({ field: 'backoff', why: 'exists only since Istio 1.26' });
     }

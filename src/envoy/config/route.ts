@@ -17,13 +17,12 @@ import {
   show,
   type PathKey,
 } from './fields.ts';
+import { DEFAULT_BASE_INTERVAL_MS, DEFAULT_MAX_INTERVAL_FACTOR } from '../router/backoff.ts';
 
 /** RouteAction.timeout when unset (Envoy's documented default). */
 export const ENVOY_DEFAULT_ROUTE_TIMEOUT_MS = 15_000;
 export const ENVOY_DEFAULT_NUM_RETRIES = 1;
 export const ENVOY_DEFAULT_HOST_SELECTION_ATTEMPTS = 1;
-export const ENVOY_DEFAULT_BACKOFF_BASE_MS = 25;
-export const ENVOY_BACKOFF_MAX_FACTOR = 10;
 
 export const PREVIOUS_HOSTS = 'envoy.retry_host_predicates.previous_hosts';
 const PREVIOUS_HOSTS_TYPE = 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate';
@@ -150,8 +149,8 @@ export function readRetryPolicy(d: Diagnostics, value: unknown, path: readonly P
     per_try_timeout_ms: 0,
     previous_hosts_predicate: false,
     host_selection_retry_max_attempts: ENVOY_DEFAULT_HOST_SELECTION_ATTEMPTS,
-    backoff_base_interval_ms: ENVOY_DEFAULT_BACKOFF_BASE_MS,
-    backoff_max_interval_ms: ENVOY_DEFAULT_BACKOFF_BASE_MS * ENVOY_BACKOFF_MAX_FACTOR,
+    backoff_base_interval_ms: DEFAULT_BASE_INTERVAL_MS,
+    backoff_max_interval_ms: DEFAULT_BASE_INTERVAL_MS * DEFAULT_MAX_INTERVAL_FACTOR,
   };
   if (m.retry_on !== undefined) {
     const text = readString(d, m.retry_on, [...path, 'retry_on']);
@@ -189,7 +188,7 @@ export function readRetryPolicy(d: Diagnostics, value: unknown, path: readonly P
         const base = readDuration(d, b.base_interval, [...at, 'base_interval'], true);
         if (base !== undefined) {
           policy.backoff_base_interval_ms = base;
-          policy.backoff_max_interval_ms = base * ENVOY_BACKOFF_MAX_FACTOR;
+          policy.backoff_max_interval_ms = base * DEFAULT_MAX_INTERVAL_FACTOR;
         }
       }
       if (b.max_interval !== undefined) {

@@ -47,6 +47,7 @@ import {
   reportResponseHeaders,
   type OutlierSink,
 } from './outcomes.ts';
+import { DEFAULT_BASE_INTERVAL_MS, DEFAULT_MAX_INTERVAL_FACTOR } from './backoff.ts';
 import { compileRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import { RetryStateTable, RetryStatus } from './retry-state.ts';
 
@@ -105,8 +106,8 @@ const NO_RETRY_POLICY: RetryPolicy = compileRetryPolicy({
   per_try_timeout_ms: 0,
   previous_hosts_predicate: false,
   host_selection_retry_max_attempts: 0,
-  backoff_base_interval_ms: 25,
-  backoff_max_interval_ms: 250,
+  backoff_base_interval_ms: DEFAULT_BASE_INTERVAL_MS,
+  backoff_max_interval_ms: DEFAULT_BASE_INTERVAL_MS * DEFAULT_MAX_INTERVAL_FACTOR,
 });
 
 const INITIAL_SLOTS = 1024;
