@@ -8,7 +8,7 @@ import { registerCategory } from './categories.ts';
 import { expectEqual } from './compare.ts';
 import type { Locality } from '../envoy/cluster.ts';
 import { PriorityLoadState } from '../envoy/lb/priority-load.ts';
-import { maxEjectableHosts } from '../envoy/outlier/capacity.ts';
+import { maxEjectableHosts } from '../envoy/outlier/max-ejection-percent.ts';
 import { outlierProfile } from '../envoy/profiles.ts';
 import {
   applyFailoverPriorities,

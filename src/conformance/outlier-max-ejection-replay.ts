@@ -3,7 +3,7 @@
  * that can be ejected at once under each max-ejection-percent rule, computed with the same
  * `ejectionAllowed` the detector uses (via maxEjectableHosts).
  */
-import { maxEjectableHosts } from '../envoy/outlier/capacity.ts';
+import { maxEjectableHosts } from '../envoy/outlier/max-ejection-percent.ts';
 import { outlierProfile, type OutlierProfileId } from '../envoy/profiles.ts';
 import { registerCategory } from './categories.ts';
 import { expectEqual } from './compare.ts';

@@ -4,7 +4,7 @@
  */
 import { localityKey, type EnvoyCluster, type Locality, type RetryPolicyConfig } from '../envoy/cluster.ts';
 import type { ResolvedVersions } from '../envoy/profiles.ts';
-import { maxEjectableHosts } from '../envoy/outlier/capacity.ts';
+import { maxEjectableHosts } from '../envoy/outlier/max-ejection-percent.ts';
 import { resolveOutlierConfig, type OutlierConfig } from '../envoy/outlier/config.ts';
 import { PriorityLoadState } from '../envoy/lb/priority-load.ts';
 import type { IstioConfig } from './load.ts';

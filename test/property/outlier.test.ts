@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ScriptedIntegers, RandomStream } from '../../src/engine/random.ts';
-import { maxEjectableHosts } from '../../src/envoy/outlier/capacity.ts';
+import { maxEjectableHosts } from '../../src/envoy/outlier/max-ejection-percent.ts';
 import { resolveOutlierConfig, type OutlierConfig } from '../../src/envoy/outlier/config.ts';
 import { OutlierDetector } from '../../src/envoy/outlier/detector.ts';
 import { OutlierEventLog } from '../../src/envoy/outlier/event-log.ts';

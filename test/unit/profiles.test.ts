@@ -7,7 +7,7 @@ import {
   resolveVersions,
   semanticsForEnvoyMinor,
 } from '../../src/envoy/profiles.ts';
-import { maxEjectableHosts } from '../../src/envoy/outlier/capacity.ts';
+import { maxEjectableHosts } from '../../src/envoy/outlier/max-ejection-percent.ts';
 
 describe('semantics profiles', () => {
   it('maps Envoy versions to the spec §9 profiles', () => {

@@ -18,9 +18,9 @@ import { setAtPath, type ResourceOverride } from '../../config/overrides.ts';
 import { formatPath } from '../../config/issues.ts';
 import { parseSingleYamlData } from '../../config/yaml.ts';
 import type { EnvoyCluster } from '../cluster.ts';
-import { readCluster, type DiscoveryType } from './cluster.ts';
+import { readCluster, type DiscoveryType } from './read-cluster.ts';
 import { Diagnostics, isMapping, lowerCamel, show, type EnvoyConfigWarning, type PathKey } from './fields.ts';
-import { readRouteAction } from './route.ts';
+import { readRouteAction } from './read-route.ts';
 
 export type { EnvoyConfigWarning } from './fields.ts';
 

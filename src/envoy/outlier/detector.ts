@@ -11,7 +11,7 @@
  */
 import type { IntegerSource } from '../../engine/random.ts';
 import type { OutlierProfile } from '../profiles.ts';
-import { ejectionAllowed } from './capacity.ts';
+import { ejectionAllowed } from './max-ejection-percent.ts';
 import type { OutlierConfig } from './config.ts';
 import type { OutlierEventSink } from './event-log.ts';
 import { HostTable } from './host-table.ts';

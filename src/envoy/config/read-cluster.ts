@@ -19,7 +19,7 @@ import {
   readUint,
   type PathKey,
 } from './fields.ts';
-import { readOutlierDetection } from './outlier.ts';
+import { readOutlierDetection } from './read-outlier.ts';
 
 export const CLUSTER_TYPE_URL = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
 export const ENVOY_DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
