@@ -1,13 +1,19 @@
 /**
  * `failsim tune`: an adaptive search over the DestinationRule's outlierDetection fields against the
- * incident battery, within a run budget.
+ * incident battery, within a run budget that is a hard bound (./tune-budget.ts: what a run is, how
+ * the budget is split between the phases).
  *
+ *   0. the current settings, always (the budget must at least score them at full replications);
  *   1. coarse: consecutive5xxErrors × interval × baseEjectionTime at the smallest
- *      maxEjectionPercent that lets a whole priority-0 locality out, few replications;
- *   2. refine around the Pareto front (failed requests, cross-locality share, quiet-day false
- *      ejections): the front's points with their neighbours in every field, other caps
- *      (the current one and 100) and consecutiveGatewayErrors below consecutive5xxErrors;
- *   3. the front, the current settings and the recommendation with the full replications.
+ *      maxEjectionPercent that lets a whole priority-0 locality out (× the route's retry fields),
+ *      few replications; a space-filling subset of it when it does not fit its share;
+ *   2. refine, round after round while the budget's exploration share lasts, around the best
+ *      candidates and the Pareto front (failed requests, cross-locality share, quiet-day false
+ *      ejections; of all points when none meets the SLO): their neighbours in every field, other
+ *      caps (the current one, the locality cap and 100) and consecutiveGatewayErrors below
+ *      consecutive5xxErrors;
+ *   3. with the full replications, in this order while the budget lasts: the current settings,
+ *      the candidates best first, the front. The recommendation is chosen among these only.
  *
  * Every point runs the same cells with the same seeds (common random numbers), so points differ
  * only by their settings. The recommendation: among the points that meet the SLO and never eject
@@ -28,6 +34,7 @@ import type { Mesh } from '../mesh/build.ts';
 import { batteryJobs, type BatteryPlan } from './battery.ts';
 import type { JobRunner, RunMetrics } from './job.ts';
 import { scoreBattery, type Scorecard } from './scorecard.ts';
+import { planBudget, spaceFillingSubset } from './tune-budget.ts';
 
 export const OUTLIER_FIELDS = ['consecutive5xxErrors', 'consecutiveGatewayErrors', 'interval', 'baseEjectionTime', 'maxEjectionPercent'] as const;
 /** The VirtualService http route's `retries` fields tune varies when the route has a retries block. */
@@ -49,10 +56,42 @@ const COARSE_BASES = ['5s', '30s', '2m'];
 /** attempts go from 0 (no retry policy) to the current + 2, at most this many. */
 const MAX_ATTEMPTS = 10;
 const PER_TRY_TIMEOUTS = ['100ms', '250ms', '500ms', '1s', '2s', '5s', '10s'];
+/** Refinement rounds at most (each around the front of everything scored so far). */
+const REFINE_ROUNDS = 4;
+
+/** One field of the coarse grid and the values it takes. */
+interface GridAxis {
+  field: TunedField;
+  values: readonly (number | string | boolean)[];
+}
+
+/** Every combination of the axes' values, over the current settings (first axis outermost). */
+function gridPoints(current: Settings, axes: readonly GridAxis[]): Settings[] {
+  let points: Settings[] = [{ ...current }];
+  for (const axis of axes) points = points.flatMap((p) => axis.values.map((v) => ({ ...p, [axis.field]: v })));
+  return points;
+}
+
+const axisNumber = (v: number | string | boolean | undefined): number => (typeof v === 'string' ? ms(v) : Number(v ?? 0));
+
+/** A point's place in the grid: per axis, the index of its (nearest) value scaled to [0, 1]. */
+function gridCoordinates(axes: readonly GridAxis[], s: Settings): number[] {
+  return axes.map((axis) => {
+    if (axis.values.length < 2) return 0;
+    const x = axisNumber(s[axis.field]);
+    let best = 0;
+    axis.values.forEach((v, i) => {
+      if (Math.abs(axisNumber(v) - x) < Math.abs(axisNumber(axis.values[best]) - x)) best = i;
+    });
+    return best / (axis.values.length - 1);
+  });
+}
 
 export interface TuneOptions {
-  /** Most runs to spend in all (default 3000). */
+  /** Most runs to spend in all (src/advise/tune-budget.ts says what a run is). */
   budget: number;
+  /** The budget is the CLI's default, not the user's (for the error message). */
+  budgetIsDefault?: boolean;
   /** Replications of the final comparison (the plan's). */
   replications: number;
   errorTolerance?: number;
@@ -80,7 +119,9 @@ export interface TuneResult {
   front: PointResult[];
   /** Every point run, with the replications it got. */
   points: PointResult[];
+  /** Simulation runs executed (each cell × replication × setting scored); never more than budget. */
   runs: number;
+  budget: number;
   patch: string | null;
 }
 
@@ -186,20 +227,26 @@ function changes(a: Settings, b: Settings): number {
   return TUNED_FIELDS.filter((f) => String(a[f] ?? '') !== String(b[f] ?? '')).length;
 }
 
+/**
+ * The points the recommendation rule (see the module comment) can choose, best first: those within
+ * the tolerance of the fewest failures by the rule's order, then the other eligible points by
+ * failures. Its head is the recommendation; on coarse results it orders what gets the full replications.
+ */
+export function rankCandidates(points: readonly PointResult[], current: Settings, tolerance: number): PointResult[] {
+  const ok = points.filter((p) => p.pass && p.falseEjections === 0 && p.scorecard.quietDay.noHealthyUpstream === 0);
+  if (ok.length === 0) return [];
+  const best = Math.min(...ok.map((p) => p.failedRequests));
+  const isClose = (p: PointResult) => p.failedRequests <= Math.max(best * tolerance, best + 1);
+  const tieBreak = (a: PointResult, b: PointResult) =>
+    changes(a.settings, current) - changes(b.settings, current) || settingsKey(a.settings).localeCompare(settingsKey(b.settings));
+  const close = ok.filter(isClose).sort((a, b) => a.crossLocalityShare - b.crossLocalityShare || a.failedRequests - b.failedRequests || tieBreak(a, b));
+  const rest = ok.filter((p) => !isClose(p)).sort((a, b) => a.failedRequests - b.failedRequests || a.crossLocalityShare - b.crossLocalityShare || tieBreak(a, b));
+  return [...close, ...rest];
+}
+
 /** The recommendation rule (see the module comment). */
 export function recommend(points: readonly PointResult[], current: Settings, tolerance: number): PointResult | null {
-  const ok = points.filter((p) => p.pass && p.falseEjections === 0 && p.scorecard.quietDay.noHealthyUpstream === 0);
-  if (ok.length === 0) return null;
-  const best = Math.min(...ok.map((p) => p.failedRequests));
-  const close = ok.filter((p) => p.failedRequests <= Math.max(best * tolerance, best + 1));
-  close.sort(
-    (a, b) =>
-      a.crossLocalityShare - b.crossLocalityShare ||
-      a.failedRequests - b.failedRequests ||
-      changes(a.settings, current) - changes(b.settings, current) ||
-      settingsKey(a.settings).localeCompare(settingsKey(b.settings)),
-  );
-  return close[0];
+  return rankCandidates(points, current, tolerance)[0] ?? null;
 }
 
 export async function tune(plan: BatteryPlan, mesh: Mesh, run: JobRunner, options: TuneOptions): Promise<TuneResult> {
@@ -224,18 +271,27 @@ export async function tune(plan: BatteryPlan, mesh: Mesh, run: JobRunner, option
   const cap = localityCap(plan, mesh);
   const cellsPerRep = plan.cells.length;
   const finalReps = options.replications;
-  const coarseReps = Math.min(2, finalReps);
+  const budget = planBudget(options.budget, cellsPerRep, finalReps, options.budgetIsDefault);
+  const coarseReps = budget.coarseReplications;
   let runs = 0;
   const cache = new Map<string, RunMetrics[]>();
 
-  async function evaluate(list: Settings[], reps: number): Promise<PointResult[]> {
+  /**
+   * Scores the points in order, each with `reps` replications, skipping a point whose missing runs
+   * would take the total past `limit` (so the list's order is its priority). Returns the points scored.
+   */
+  async function evaluate(list: readonly Settings[], reps: number, limit: number): Promise<PointResult[]> {
     const todo: { key: string; jobs: ReturnType<typeof batteryJobs> }[] = [];
+    const scored: Settings[] = [];
+    let planned = runs;
     for (const s of list) {
       const key = settingsKey(s);
       const have = cache.get(key)?.length ?? 0;
-      if (have >= reps * cellsPerRep) continue;
-      const jobs = batteryJobs({ ...plan, replications: reps }, setsFor(dr.name, route, s)).slice(have);
-      todo.push({ key, jobs });
+      const missing = Math.max(0, reps * cellsPerRep - have);
+      if (planned + missing > limit) continue;
+      planned += missing;
+      scored.push(s);
+      if (missing > 0) todo.push({ key, jobs: batteryJobs({ ...plan, replications: reps }, setsFor(dr.name, route, s)).slice(have) });
     }
     const all = todo.flatMap((t) => t.jobs);
     const results = all.length ? await run(all) : [];
@@ -246,7 +302,7 @@ export async function tune(plan: BatteryPlan, mesh: Mesh, run: JobRunner, option
       k += t.jobs.length;
       cache.set(t.key, [...(cache.get(t.key) ?? []), ...got]);
     }
-    return list.map((s) => {
+    return scored.map((s) => {
       const metrics = cache.get(settingsKey(s))!.slice(0, reps * cellsPerRep);
       const card = scoreBattery({ ...plan, replications: reps }, metrics);
       return {
@@ -261,70 +317,71 @@ export async function tune(plan: BatteryPlan, mesh: Mesh, run: JobRunner, option
     });
   }
 
-  const costOf = (points: number, reps: number) => points * reps * cellsPerRep;
+  const tolerance = options.errorTolerance ?? 2;
   const dedupe = (list: Settings[]) => [...new Map(list.map((s) => [settingsKey(s), s])).values()];
 
   // Retry fields only where the route has them (current holds exactly those).
   const fields = new Set<TunedField>((options.fields ?? TUNED_FIELDS).filter((f) => !isRetryField(f) || current[f] !== undefined));
   const values = <T>(field: TunedField, list: readonly T[], now: T): readonly T[] => (fields.has(field) ? list : [now]);
 
-  // 1. Coarse grid at the locality cap (thinned to a third of the budget); retries: with and
-  //    without retryRemoteLocalities, and attempts at the current value and at its bound.
-  const withCap = (s: Settings): Settings => ({ ...current, ...s, maxEjectionPercent: fields.has('maxEjectionPercent') ? cap : current.maxEjectionPercent });
+  // 1. Coarse grid at the locality cap; retries: with and without retryRemoteLocalities, attempts
+  //    at the current value and at its bound, perTryTimeout at the current value and its
+  //    neighbours. Thinned to a space-filling subset when it does not fit the coarse share.
   const attemptValues = Array.from({ length: Math.min(MAX_ATTEMPTS, Number(current.attempts ?? 0) + 2) + 1 }, (_, i) => i);
-  const retryGrid: Settings[] = [];
-  for (const a of values('attempts', [...new Set([Number(current.attempts), attemptValues[attemptValues.length - 1]])], current.attempts)) {
-    for (const r of values('retryRemoteLocalities', [false, true], current.retryRemoteLocalities)) {
-      retryGrid.push({ ...(a !== undefined ? { attempts: a } : {}), ...(r !== undefined ? { retryRemoteLocalities: r } : {}) });
-    }
+  const perTryTimeouts = current.perTryTimeout === undefined ? [] : [...new Set([...PER_TRY_TIMEOUTS, String(current.perTryTimeout)])].sort((a, b) => ms(a) - ms(b));
+  const axes: GridAxis[] = [
+    { field: 'consecutive5xxErrors', values: values('consecutive5xxErrors', COARSE_C5XX, current.consecutive5xxErrors as number) },
+    { field: 'interval', values: values('interval', COARSE_INTERVALS, current.interval as string) },
+    { field: 'baseEjectionTime', values: values('baseEjectionTime', COARSE_BASES, current.baseEjectionTime as string) },
+    { field: 'maxEjectionPercent', values: [fields.has('maxEjectionPercent') ? cap : (current.maxEjectionPercent as number)] },
+  ];
+  if (current.attempts !== undefined) axes.push({ field: 'attempts', values: values('attempts', [...new Set([Number(current.attempts), attemptValues[attemptValues.length - 1]])], current.attempts) });
+  if (current.retryRemoteLocalities !== undefined) axes.push({ field: 'retryRemoteLocalities', values: values('retryRemoteLocalities', [false, true], current.retryRemoteLocalities) });
+  if (current.perTryTimeout !== undefined) {
+    const now = String(current.perTryTimeout);
+    axes.push({ field: 'perTryTimeout', values: values('perTryTimeout', [...neighbours(perTryTimeouts, now), now].sort((a, b) => ms(a) - ms(b)), now) });
   }
-  let grid: Settings[] = [];
-  for (const c of values('consecutive5xxErrors', COARSE_C5XX, current.consecutive5xxErrors as number)) {
-    for (const i of values('interval', COARSE_INTERVALS, current.interval as string)) {
-      for (const b of values('baseEjectionTime', COARSE_BASES, current.baseEjectionTime as string)) {
-        for (const r of retryGrid) grid.push(withCap({ consecutive5xxErrors: c, interval: i, baseEjectionTime: b, ...r }));
-      }
-    }
-  }
-  if (costOf(grid.length, coarseReps) > options.budget / 3) {
-    grid = grid.filter((s) => s.interval !== '30s');
-    if (costOf(grid.length, coarseReps) > options.budget / 3) grid = grid.filter((s) => s.baseEjectionTime !== '2m');
-  }
-  const explored = await evaluate(dedupe([current, ...grid]), coarseReps);
+  const currentKey = settingsKey(current);
+  const grid = gridPoints(current, axes).filter((s) => settingsKey(s) !== currentKey);
+  const fit = Math.max(0, Math.floor((budget.coarseLimit - cellsPerRep * coarseReps) / (cellsPerRep * coarseReps)));
+  const coarse = spaceFillingSubset(grid, (s) => gridCoordinates(axes, s), gridCoordinates(axes, current), fit);
+  const explored = await evaluate([current, ...coarse], coarseReps, budget.coarseLimit);
 
-  // 2. Refine around the front: neighbours of its points, other caps, gateway errors.
-  const front1 = paretoFront(explored.filter((p) => p.pass)).slice(0, 8);
-  const refine: Settings[] = [];
-  for (const p of front1) {
-    const s = p.settings;
-    if (fields.has('consecutive5xxErrors')) for (const c of neighbours(C5XX, Number(s.consecutive5xxErrors))) refine.push({ ...s, consecutive5xxErrors: c });
-    if (fields.has('interval')) for (const i of neighbours(INTERVALS, String(s.interval), (a, b) => ms(a) === ms(b))) refine.push({ ...s, interval: i });
-    if (fields.has('baseEjectionTime')) for (const b of neighbours(BASES, String(s.baseEjectionTime), (a, c) => ms(a) === ms(c))) refine.push({ ...s, baseEjectionTime: b });
-    if (fields.has('maxEjectionPercent')) for (const m of [current.maxEjectionPercent as number, 100]) if (m !== s.maxEjectionPercent) refine.push({ ...s, maxEjectionPercent: m });
-    const c5 = Number(s.consecutive5xxErrors);
-    if (fields.has('consecutiveGatewayErrors')) for (const g of [1, 2, 3]) if (g < c5) refine.push({ ...s, consecutiveGatewayErrors: g });
-    if (fields.has('attempts')) for (const a of neighbours(attemptValues, Number(s.attempts))) refine.push({ ...s, attempts: a });
-    if (fields.has('retryRemoteLocalities')) refine.push({ ...s, retryRemoteLocalities: !s.retryRemoteLocalities });
-    if (fields.has('perTryTimeout')) {
-      const list = [...new Set([...PER_TRY_TIMEOUTS, String(current.perTryTimeout)])].sort((a, b) => ms(a) - ms(b));
-      for (const t of neighbours(list, String(s.perTryTimeout), (a, b) => ms(a) === ms(b))) refine.push({ ...s, perTryTimeout: t });
+  // 2. Refine around the front (of the points that meet the SLO, else of all, to move towards it):
+  //    neighbours of its points in every field, other caps, gateway errors; round after round
+  //    while new neighbours appear and the exploration share of the budget lasts.
+  for (let round = 0; round < REFINE_ROUNDS; round++) {
+    const passing = explored.filter((p) => p.pass);
+    const front = paretoFront(passing.length > 0 ? passing : explored);
+    const base = [...new Set([...rankCandidates(explored, current, tolerance).slice(0, 4), ...front])].slice(0, 8);
+    const refine: Settings[] = [];
+    for (const p of base) {
+      const s = p.settings;
+      if (fields.has('consecutive5xxErrors')) for (const c of neighbours(C5XX, Number(s.consecutive5xxErrors))) refine.push({ ...s, consecutive5xxErrors: c });
+      if (fields.has('interval')) for (const i of neighbours(INTERVALS, String(s.interval), (a, b) => ms(a) === ms(b))) refine.push({ ...s, interval: i });
+      if (fields.has('baseEjectionTime')) for (const b of neighbours(BASES, String(s.baseEjectionTime), (a, c) => ms(a) === ms(c))) refine.push({ ...s, baseEjectionTime: b });
+      if (fields.has('maxEjectionPercent')) for (const m of [current.maxEjectionPercent as number, cap, 100]) if (m !== s.maxEjectionPercent) refine.push({ ...s, maxEjectionPercent: m });
+      const c5 = Number(s.consecutive5xxErrors);
+      if (fields.has('consecutiveGatewayErrors')) for (const g of [1, 2, 3]) if (g < c5) refine.push({ ...s, consecutiveGatewayErrors: g });
+      if (fields.has('attempts')) for (const a of neighbours(attemptValues, Number(s.attempts))) refine.push({ ...s, attempts: a });
+      if (fields.has('retryRemoteLocalities')) refine.push({ ...s, retryRemoteLocalities: !s.retryRemoteLocalities });
+      if (fields.has('perTryTimeout')) for (const t of neighbours(perTryTimeouts, String(s.perTryTimeout), (a, b) => ms(a) === ms(b))) refine.push({ ...s, perTryTimeout: t });
     }
+    const known = new Set(explored.map((p) => settingsKey(p.settings)));
+    const fresh = dedupe(refine).filter((s) => !known.has(settingsKey(s)));
+    const got = fresh.length > 0 ? await evaluate(fresh, coarseReps, budget.exploreLimit) : [];
+    if (got.length === 0) break;
+    explored.push(...got);
   }
-  const known = new Set(explored.map((p) => settingsKey(p.settings)));
-  let fresh = dedupe(refine).filter((s) => !known.has(settingsKey(s)));
-  const left = options.budget - runs - costOf(front1.length + 1, finalReps);
-  const affordable = Math.max(0, Math.floor(left / 2 / (coarseReps * cellsPerRep)));
-  fresh = fresh.slice(0, affordable);
-  explored.push(...(await evaluate(fresh, coarseReps)));
 
-  // 3. The front, the current settings and the best candidates at the full replications.
-  const candidates = paretoFront(explored.filter((p) => p.pass && p.falseEjections === 0));
+  // 3. The current settings, the best candidates and the front at the full replications, in that
+  //    order while the budget lasts (the current settings always fit: planBudget reserved them).
+  const candidates = rankCandidates(explored, current, tolerance);
   const front2 = paretoFront(explored).slice(0, 12);
-  const finalList = dedupe([current, ...candidates, ...front2.map((p) => p.settings)].map((x) => ('settings' in x ? x.settings : x)));
-  const maxFinal = Math.max(1, Math.floor((options.budget - runs) / (finalReps * cellsPerRep)));
-  const final = await evaluate(finalList.slice(0, Math.max(2, maxFinal)), finalReps);
+  const finalList = dedupe([current, ...candidates.map((p) => p.settings), ...front2.map((p) => p.settings)]);
+  const final = await evaluate(finalList, finalReps, budget.budget);
   const currentResult = final[0];
-  const recommended = recommend(final, current, options.errorTolerance ?? 2);
+  const recommended = recommend(final, current, tolerance);
   const byKey = new Map(explored.map((p) => [settingsKey(p.settings), p]));
   for (const p of final) byKey.set(settingsKey(p.settings), p);
   const points = [...byKey.values()];
@@ -336,6 +393,7 @@ export async function tune(plan: BatteryPlan, mesh: Mesh, run: JobRunner, option
     front: paretoFront(points),
     points,
     runs,
+    budget: options.budget,
     patch: recommended ? tunePatch(mesh, host, dr.name, route, current, recommended.settings) : null,
   };
 }

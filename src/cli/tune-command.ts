@@ -18,6 +18,8 @@ import { addAdviseOptions, positiveInt, readAdviseInputs, type AdviseOpts } from
 import { runWithPool } from './check-command.ts';
 import type { CommandContext } from './main.ts';
 
+const DEFAULT_BUDGET = 3000;
+
 interface TuneOpts extends AdviseOpts {
   budget?: string;
   fields?: string;
@@ -41,6 +43,7 @@ export function tuneDocument(plan: BatteryPlan, r: TuneResult): Record<string, u
   return {
     destinationRule: r.destinationRule,
     runs: r.runs,
+    budget: r.budget,
     current: { settings: r.current.settings, scorecard: scorecardDocument({ ...plan, replications: r.current.replications }, r.current.scorecard) },
     recommended: r.recommended ? { settings: r.recommended.settings, scorecard: scorecardDocument({ ...plan, replications: r.recommended.replications }, r.recommended.scorecard) } : null,
     patch: r.patch,
@@ -52,7 +55,7 @@ export function tuneDocument(plan: BatteryPlan, r: TuneResult): Record<string, u
 function formatTune(plan: BatteryPlan, r: TuneResult): string {
   const lines: string[] = [];
   const resources = `DestinationRule ${r.destinationRule}${r.virtualService ? `, VirtualService ${r.virtualService} retries` : ''}`;
-  lines.push(`failsim tune: ${plan.hosts[0]} (${resources}), ${r.points.length} settings tried in ${r.runs.toLocaleString('en-US')} runs`);
+  lines.push(`failsim tune: ${plan.hosts[0]} (${resources}), ${r.points.length} settings tried in ${r.runs.toLocaleString('en-US')} of --budget ${r.budget.toLocaleString('en-US')} runs`);
   lines.push('');
   const rec = r.recommended;
   const rows: string[][] = [['', 'current', rec ? 'recommended' : '(none meets the SLO without false ejections)']];
@@ -99,15 +102,21 @@ export function addTuneCommand(program: Command, ctx: CommandContext): void {
         'retries change) (docs/check.md).',
     );
   addAdviseOptions(cmd)
-    .option('--budget <runs>', 'most simulation runs to spend (default 3000)')
+    .option(
+      '--budget <runs>',
+      `most simulation runs to spend in all, never exceeded (default ${DEFAULT_BUDGET}); a run is one incident (or the quiet day) ` +
+        'against one target from one client locality at one seed for one candidate setting; at least what the ' +
+        "current settings' battery takes: its runs per replication x --replications",
+    )
     .option('--fields <f1,f2,...>', `fields to vary (default all: ${TUNED_FIELDS.join(',')}; the retry fields where the config has a retries block)`);
   cmd.action(async (configs: string[], opts: TuneOpts) => {
     const { mesh, plan } = readAdviseInputs(configs, opts);
-    const budget = positiveInt(opts.budget, 3000, '--budget', 1_000_000);
+    const budget = positiveInt(opts.budget, DEFAULT_BUDGET, '--budget', 1_000_000);
+    const budgetIsDefault = opts.budget === undefined;
     const fields = parseFields(opts.fields);
     let result: TuneResult | undefined;
     await runWithPool(ctx, opts, 'tune', async (run) => {
-      result = await tune(plan, mesh, run, { budget, replications: plan.replications, fields });
+      result = await tune(plan, mesh, run, { budget, budgetIsDefault, replications: plan.replications, fields });
     });
     const r = result!;
     const doc = tuneDocument(plan, r);
