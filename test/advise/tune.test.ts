@@ -107,6 +107,18 @@ describe('failsim tune', () => {
     expect(r.err).toMatch(/failsim: .*--fields attempts: reviews\.shop\.svc\.cluster\.local has no VirtualService http route with a retries block/);
   });
 
+  test('a --budget below the current settings\' battery is exit 2 naming the minimum, before any run', async () => {
+    const r = await cli(['tune', join(models, 'istio.yaml'), '--client-locality', 'us-east1/us-east1-b', '--replications', '3', '--budget', '20', '--no-progress']);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(
+      'failsim: --budget 20: too small to score even the current settings, which takes 21 runs (7 per replication: each incident against each target from each client locality, and the quiet day; × 3 replications). Give --budget 21 or more, or fewer --replications\n',
+    );
+    const byDefault = await cli(['tune', join(models, 'istio.yaml'), '--client-locality', 'us-east1/us-east1-b', '--replications', '1000', '--no-progress']);
+    expect(byDefault.code).toBe(2);
+    expect(byDefault.err).toContain('--budget 3000 (the default): too small to score even the current settings, which takes 7000 runs');
+  });
+
   const point = (failed: number, cross: number, fe: number, pass = true, extra: Partial<PointResult['settings']> = {}): PointResult => ({
     settings: { consecutive5xxErrors: failed, ...extra },
     scorecard: { quietDay: { noHealthyUpstream: 0 } } as PointResult['scorecard'],
