@@ -7,7 +7,10 @@
  * - x ≥ 256: with m = ⌊log₂ x⌋, 128 buckets per power of two, bucket width 2^(m−7); the relative
  *   width is at most 1/128, and the midpoint reported is within 1/256 (0.4 %) of every value in it.
  * - x ≥ 2^32 µs (≈ 71.6 min) or Infinity: an overflow bucket (percentiles landing there are Infinity).
- * Exact count, sum, min and max are kept alongside.
+ * Exact count, sum, min and max are kept alongside. The sum is kept in whole nanoseconds as an
+ * exact integer (two doubles, see `addNs`), so it does not depend on the order values arrive in: a
+ * float sum would, in its last digits, and completions may be accounted out of time order
+ * (sim/completion-shortcut.ts) or merged from shards in any order.
  */
 
 const LINEAR_LIMIT = 256; // µs values below this are their own bucket
@@ -17,6 +20,9 @@ const TOP_BIT_MAX = 31;
 const BUCKETS = LINEAR_LIMIT + (TOP_BIT_MAX - TOP_BIT_MIN + 1) * SUB_BUCKETS; // 3328
 const OVERFLOW = BUCKETS;
 const MAX_TRACKED_US = 4294967296; // 2^32
+/** The exact sum is sumHigh·2^32 + sumLow ns; sumLow is carried into sumHigh once it reaches 2^52. */
+const TWO_32 = 4294967296;
+const CARRY_AT = 4503599627370496; // 2^52: sumLow + a value below 2^52 stays below 2^53, exact
 
 /** Bucket index of a value in µs (integer ≥ 0). */
 function bucketOf(us: number): number {
@@ -57,8 +63,9 @@ export interface LatencySummary {
 export class LatencyHistogram {
   readonly counts = new Float64Array(BUCKETS + 1);
   count = 0;
-  /** Sum of finite values (ms). */
-  sum = 0;
+  /** Exact sum of finite values in ns (rounded each): sumHigh·2^32 + sumLow. */
+  sumHigh = 0;
+  sumLow = 0;
   min = Infinity;
   max = -Infinity;
 
@@ -71,9 +78,27 @@ export class LatencyHistogram {
     const us = Math.floor(ms * 1000);
     this.counts[bucketOf(us)]++;
     this.count++;
-    if (ms !== 1 / 0) this.sum += ms; // +∞ as a literal: hot-path conventions, docs/architecture.md
+    if (ms !== 1 / 0) this.addNs(Math.round(ms * 1e6)); // +∞ as a literal: hot-path conventions, docs/architecture.md
     if (ms < this.min) this.min = ms;
     if (ms > this.max) this.max = ms;
+  }
+
+  /** Adds a non-negative integer number of ns to the exact sum. */
+  private addNs(ns: number): void {
+    if (ns >= CARRY_AT) {
+      // Beyond 52 days: split it so each part adds exactly.
+      const high = Math.floor(ns / TWO_32);
+      this.sumHigh += high;
+      ns -= high * TWO_32;
+    }
+    const low = this.sumLow + ns;
+    if (low >= CARRY_AT) {
+      const carry = Math.floor(low / TWO_32);
+      this.sumHigh += carry;
+      this.sumLow = low - carry * TWO_32;
+    } else {
+      this.sumLow = low;
+    }
   }
 
   /**
@@ -100,7 +125,8 @@ export class LatencyHistogram {
   merge(other: LatencyHistogram): void {
     for (let i = 0; i <= BUCKETS; i++) this.counts[i] += other.counts[i];
     this.count += other.count;
-    this.sum += other.sum;
+    this.sumHigh += other.sumHigh;
+    this.addNs(other.sumLow);
     if (other.min < this.min) this.min = other.min;
     if (other.max > this.max) this.max = other.max;
   }
@@ -109,7 +135,7 @@ export class LatencyHistogram {
     const empty = this.count === 0;
     return {
       count: this.count,
-      mean: empty ? null : this.max === Infinity ? Infinity : this.sum / this.count,
+      mean: empty ? null : this.max === Infinity ? Infinity : (this.sumHigh * TWO_32 + this.sumLow) / (this.count * 1e6),
       min: empty ? null : this.min,
       max: empty ? null : this.max,
       p50: this.percentile(0.5),

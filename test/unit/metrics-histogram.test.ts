@@ -45,4 +45,32 @@ describe('LatencyHistogram', () => {
       expect(Math.abs(h.percentile(0.5)! - v) / v).toBeLessThanOrEqual(1 / 256 + 1e-9);
     }
   });
+
+  it('sums exactly in whole ns: the mean does not depend on the order values arrive in', () => {
+    // Values whose float sum depends on the order (0.1 + 0.2 + 0.3 ≠ 0.3 + 0.2 + 0.1 in doubles),
+    // large ones beyond 2^52 ns (52 days) and many that push the low word over its carry point.
+    const values = [0.1, 0.2, 0.3, 51.889185930780941, 1e-7, 1e12, 7.3e10, 123.456789];
+    for (let i = 0; i < 2000; i++) values.push(4e9 + i * 0.001); // ≈ 4.6 days each: 2000 of them pass 2^52 ns
+    const forward = new LatencyHistogram();
+    const backward = new LatencyHistogram();
+    values.forEach((v) => forward.record(v));
+    [...values].reverse().forEach((v) => backward.record(v));
+    expect(backward.summary().mean).toBe(forward.summary().mean);
+    // The exact integer sum, checked with BigInt arithmetic.
+    const exactNs = values.reduce((s, v) => s + BigInt(Math.round(v * 1e6)), 0n);
+    expect(BigInt(forward.sumHigh) * 4294967296n + BigInt(forward.sumLow)).toBe(exactNs);
+    expect(forward.summary().mean).toBe(Number(exactNs) / (values.length * 1e6));
+    // Merging shards in either order gives the same sum.
+    const a = new LatencyHistogram();
+    const b = new LatencyHistogram();
+    values.forEach((v, i) => (i % 3 === 0 ? a : b).record(v));
+    const ab = new LatencyHistogram();
+    ab.merge(a);
+    ab.merge(b);
+    const ba = new LatencyHistogram();
+    ba.merge(b);
+    ba.merge(a);
+    expect(BigInt(ab.sumHigh) * 4294967296n + BigInt(ab.sumLow)).toBe(exactNs);
+    expect(ba.summary().mean).toBe(ab.summary().mean);
+  });
 });
