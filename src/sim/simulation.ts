@@ -14,7 +14,6 @@
  * (typed-array rows), events are (time, kind, a, b) numbers.
  */
 import { Kernel, type KernelModel } from '../engine/kernel.ts';
-import { grownTo } from '../engine/typed-arrays.ts';
 import { RandomStream, rootStream } from '../engine/random.ts';
 import { ejectEvent, unejectEvent } from '../envoy/outlier/event-log.ts';
 import { AttemptOutcome } from '../envoy/router/outcomes.ts';
@@ -24,11 +23,12 @@ import { EjectionLog } from '../metrics/incidents.ts';
 import { RunCounters } from '../metrics/run-counters.ts';
 import { RunSeries } from '../metrics/time-series.ts';
 import { endpointSpecFor, type Scenario } from '../config/scenario.ts';
-import { buildEndpointWorld, newAttemptDecision, reachesServer, type EndpointWorld } from '../world/attempt.ts';
+import { buildEndpointWorld, newAttemptDecision, type EndpointWorld } from '../world/attempt.ts';
 import { buildArrivalProcesses, type ArrivalProcess } from '../world/traffic.ts';
-import { ADMIT_REJECTED, ADMIT_STARTED, EndpointServers } from '../world/capacity.ts';
+import { EndpointServers } from '../world/capacity.ts';
 import { ControlPlaneEvents } from './control-plane-events.ts';
 import type { RunModel } from './model.ts';
+import { ServerJobs } from './server-jobs.ts';
 import { routeOf, Sidecar } from './sidecar.ts';
 import type { RunResult } from './run-result.ts';
 
@@ -56,8 +56,8 @@ export class Simulation implements KernelModel {
   private readonly counters: RunCounters;
   private readonly ejections: EjectionBook;
   private readonly world: EndpointWorld;
-  /** Endpoints with finite capacity (null when no endpoint has a `capacity`). */
-  private readonly servers: EndpointServers | null;
+  /** Attempts at endpoints with finite capacity (null when no endpoint has a `capacity`). */
+  private readonly jobs: ServerJobs | null;
   private readonly sidecars: Sidecar[] = [];
   /** Envoy's router: every request in flight, its attempts, retries and timeouts. */
   private readonly router: UpstreamRequests;
@@ -66,8 +66,6 @@ export class Simulation implements KernelModel {
   private readonly groupFirstSidecar: Int32Array;
   private readonly attemptRng: RandomStream[];
   private readonly decision = newAttemptDecision();
-  /** Per request slot: the attempt's job at a capacity-limited endpoint, or -1. */
-  private attemptJob = new Int32Array(0);
   private readonly progress: ((ms: number) => void) | undefined;
   private readonly progressEveryMs: number;
   /** EDS and active health-check changes (none unless the scenario's controlPlane asks). */
@@ -83,7 +81,6 @@ export class Simulation implements KernelModel {
     this.series = new RunSeries(scenario.durationMs, scenario.metrics.bucketMs, endpoints.length);
     this.world = buildEndpointWorld(scenario, endpoints, root.fork('world'));
     const servers = new EndpointServers(endpoints.map((e) => endpointSpecFor(scenario, e.address).capacity));
-    this.servers = servers.any ? servers : null;
     this.attemptRng = endpoints.map((_, e) => root.fork(`world/endpoint/${e}/attempts`));
     this.arrivals = buildArrivalProcesses(scenario.clients, scenario.durationMs, root);
     this.kernel = new Kernel(4096, this.arrivals.length);
@@ -96,6 +93,7 @@ export class Simulation implements KernelModel {
     }
     const routes = this.sidecars.map((s) => routeOf(s, model.versions.semantics));
     this.router = new UpstreamRequests(routes, rootStream(scenario.seed).fork('router/backoff'), this.kernel);
+    this.jobs = servers.any ? new ServerJobs(servers, this.router, this.kernel, this.world.connectRefusedDelayMs, EV_SERVER_DONE) : null;
     const priorities = Math.max(1, ...this.sidecars.map((s) => s.lb.priorityCount));
     this.counters = new RunCounters(this.series, groups.length, endpoints.length, priorities);
     // Ejections landing within one detector interval after a fault still belong to it.
@@ -127,7 +125,7 @@ export class Simulation implements KernelModel {
   private result(): RunResult {
     this.series.finish();
     this.ejections.finish();
-    const { model, scenario, ejections, servers } = this;
+    const { model, scenario, ejections, jobs } = this;
     const sidecars = this.sidecars.map((s) => ({
       name: `clients${s.group.index}-sidecar${s.index - this.groupFirstSidecar[s.group.index]}`,
       group: s.group,
@@ -145,7 +143,7 @@ export class Simulation implements KernelModel {
       outlierEvents: ejections.outlierEvents,
       droppedEvents: ejections.droppedEvents,
       faultWindows: this.world.faults.windows,
-      capacity: servers === null ? [] : servers.report(scenario.durationMs),
+      capacity: jobs === null ? [] : jobs.servers.report(scenario.durationMs),
       controlPlaneChanges: this.controlPlane.changes,
     };
   }
@@ -192,9 +190,11 @@ export class Simulation implements KernelModel {
         this.kernel.schedule(d.config.interval_ms, EV_TICK, a, 0);
         return;
       }
-      case EV_SERVER_DONE:
-        if (this.servers!.jobGen[a] === b) this.onServerDone(a);
+      case EV_SERVER_DONE: {
+        const jobs = this.jobs!;
+        if (jobs.servers.jobGen[a] === b && jobs.done(a)) this.endAttempt(jobs.slot, jobs.outcome, jobs.status);
         return;
+      }
       case EV_CONTROL_PLANE:
         this.controlPlane.apply(a, this.kernel.now);
         return;
@@ -217,7 +217,6 @@ export class Simulation implements KernelModel {
     const replica = this.arrivals[group].lastReplica;
     this.scheduleArrival(group);
     const slot = this.router.begin(this.groupFirstSidecar[group] + replica);
-    if (slot >= this.attemptJob.length) this.attemptJob = grownTo(this.attemptJob, this.router.timerAt.length).fill(-1, this.attemptJob.length);
     this.counters.requestsStarted++;
     this.startAttempt(slot);
   }
@@ -237,23 +236,7 @@ export class Simulation implements KernelModel {
     this.counters.attemptStarted(now, endpoint, router.hostPriority(slot));
     const answer = this.decision;
     this.world.decideAttempt(endpoint, now, this.attemptRng[endpoint], sidecar.group.cluster.connect_timeout_ms, answer);
-    let job = -1;
-    const servers = this.servers;
-    if (servers !== null && servers.limited(endpoint) && reachesServer(answer)) {
-      // The server does the work (or refuses it when full); the answer arrives when its job
-      // completes (EV_SERVER_DONE), unless a timeout comes first.
-      const admitted = servers.admit(endpoint, now, answer.latencyMs, slot, (router.attemptSeq[slot] + 1) | 0, answer.outcome, answer.status);
-      if (admitted === ADMIT_REJECTED) {
-        answer.outcome = AttemptOutcome.RESPONSE;
-        answer.status = servers.overloadStatus[endpoint];
-        answer.latencyMs = this.world.connectRefusedDelayMs[endpoint];
-      } else {
-        job = servers.lastJob;
-        if (admitted === ADMIT_STARTED) this.kernel.scheduleAt(now + servers.serviceMs, EV_SERVER_DONE, job, servers.jobGen[job]);
-        answer.latencyMs = 1 / 0;
-      }
-    }
-    this.attemptJob[slot] = job;
+    if (this.jobs !== null) this.jobs.send(slot, endpoint, now, answer);
     const next = router.send(slot, answer);
     this.afterReport(sidecar);
     this.follow(slot, next);
@@ -284,7 +267,7 @@ export class Simulation implements KernelModel {
     const router = this.router;
     const sidecar = this.sidecars[router.route[slot]];
     const endpoint = sidecar.group.hostToEndpoint[router.host[slot]];
-    this.abandonJob(slot);
+    this.jobs?.abandon(slot);
     if (outcome !== AttemptOutcome.RESPONSE || status >= 500) this.counters.attemptFailed(router.attemptStart[slot], endpoint);
     const next = router.end(slot, outcome, status);
     this.afterReport(sidecar);
@@ -297,7 +280,7 @@ export class Simulation implements KernelModel {
     const sidecar = this.sidecars[router.route[slot]];
     const host = router.host[slot];
     if (host >= 0) {
-      this.abandonJob(slot);
+      this.jobs?.abandon(slot);
       this.counters.attemptFailed(router.attemptStart[slot], sidecar.group.hostToEndpoint[host]);
     }
     router.routeTimeout(slot);
@@ -319,38 +302,5 @@ export class Simulation implements KernelModel {
     const group = this.sidecars[router.route[slot]].group.index;
     this.counters.requestFinished(now, group, failed, now - router.requestStart[slot]);
     router.release(slot);
-  }
-
-  // ------------------------------------------------------------------ server jobs
-
-  /** A server job completed: free its place, start the next waiting job, deliver the answer. */
-  private onServerDone(job: number): void {
-    const servers = this.servers!;
-    const router = this.router;
-    const slot = servers.jobSlot[job];
-    const seq = servers.jobSeq[job];
-    const outcome = servers.jobOutcome[job];
-    const status = servers.jobStatus[job];
-    this.startNextJob(servers.finish(job, this.kernel.now));
-    // The client may have given up already (timeout): then the work was wasted.
-    if (router.attemptSeq[slot] === seq && router.host[slot] >= 0 && this.attemptJob[slot] === job) {
-      this.attemptJob[slot] = -1;
-      this.endAttempt(slot, outcome, status);
-    }
-  }
-
-  private startNextJob(next: number): void {
-    if (next >= 0) this.kernel.scheduleAt(this.kernel.now + this.servers!.serviceMs, EV_SERVER_DONE, next, this.servers!.jobGen[next]);
-  }
-
-  /** The attempt ended without its job's answer (timeout): the job goes on, or is cancelled. */
-  private abandonJob(slot: number): void {
-    const job = this.attemptJob[slot];
-    if (job < 0) return;
-    this.attemptJob[slot] = -1;
-    const servers = this.servers!;
-    if (servers.cancelAbandoned[servers.jobEndpoint[job]] === 0) return;
-    if (servers.isWaiting(job)) servers.cancelWaiting(job);
-    else this.startNextJob(servers.finish(job, this.kernel.now));
   }
 }
