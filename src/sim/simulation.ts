@@ -27,6 +27,7 @@ import { buildEndpointWorld, newAttemptDecision, type EndpointWorld } from '../w
 import { buildArrivalProcesses, type ArrivalProcess } from '../world/traffic.ts';
 import { EndpointServers } from '../world/capacity.ts';
 import { ControlPlaneEvents } from './control-plane-events.ts';
+import { ALL_SHORTCUT_CHECKS, CompletionShortcut } from './completion-shortcut.ts';
 import type { RunModel } from './model.ts';
 import { ServerJobs } from './server-jobs.ts';
 import { routeOf, Sidecar } from './sidecar.ts';
@@ -48,6 +49,10 @@ export interface SimulationOptions {
   /** Called every `progressEveryMs` of simulated time with the current time (progress bars). */
   onProgress?: (simulatedMs: number) => void;
   progressEveryMs?: number;
+  /** Run unobservable completions without an event (default true; same output either way). */
+  completionShortcut?: boolean;
+  /** Test seam: the shortcut guard's checks (ShortcutCheck bits); fewer than all is wrong on purpose. */
+  shortcutChecks?: number;
 }
 
 export class Simulation implements KernelModel {
@@ -70,6 +75,7 @@ export class Simulation implements KernelModel {
   private readonly progressEveryMs: number;
   /** EDS and active health-check changes (none unless the scenario's controlPlane asks). */
   private readonly controlPlane: ControlPlaneEvents;
+  private readonly shortcut: CompletionShortcut | null;
 
   constructor(
     readonly model: RunModel,
@@ -101,8 +107,10 @@ export class Simulation implements KernelModel {
     const log = new EjectionLog(this.world.faults.windows, this.sidecars.length, grace);
     const hostToEndpoint = this.sidecars.map((s) => s.group.hostToEndpoint);
     this.ejections = new EjectionBook(this.series, log, hostToEndpoint, options.recordEvents ?? false, options.eventLimit ?? 1_000_000);
-    for (const sidecar of this.sidecars) this.wireDetector(sidecar, root);
     this.controlPlane = new ControlPlaneEvents(scenario, this.world.faults, this.world.connectRefusedDelayMs, endpoints.length, this.sidecars, this.ejections, root);
+    const changeTimes = this.controlPlane.changes.map((c) => c.atMs);
+    this.shortcut = options.completionShortcut === false ? null : new CompletionShortcut(this.router, this.sidecars, this.world.faults, changeTimes, scenario.durationMs, options.shortcutChecks ?? ALL_SHORTCUT_CHECKS);
+    for (const sidecar of this.sidecars) this.wireDetector(sidecar, root);
     this.controlPlane.changes.forEach((c, i) => this.kernel.scheduleAt(c.atMs, EV_CONTROL_PLANE, i, 0));
     for (let g = 0; g < this.arrivals.length; g++) this.scheduleArrival(g);
     this.progress = options.onProgress;
@@ -120,6 +128,11 @@ export class Simulation implements KernelModel {
       if (stop >= end) break;
     }
     return this.result();
+  }
+
+  /** Attempt ends run without an event (completion-shortcut.ts); 0 with the shortcut off. */
+  get shortcutCompletions(): number {
+    return this.shortcut === null ? 0 : this.shortcut.taken;
   }
 
   private result(): RunResult {
@@ -167,7 +180,12 @@ export class Simulation implements KernelModel {
     // so each ticks at its own phase in (0, interval].
     const interval = d.config.interval_ms;
     const phase = root.fork(`proxy/${index}/tick-phase`).uniform() * interval;
-    this.kernel.scheduleAt(interval - phase, EV_TICK, index, 0);
+    this.armTick(index, interval - phase);
+  }
+
+  private armTick(sidecar: number, atMs: number): void {
+    this.kernel.scheduleAt(atMs, EV_TICK, sidecar, 0);
+    this.shortcut?.tickArmed(sidecar, atMs);
   }
 
   /** A queued event (KernelModel). */
@@ -187,7 +205,7 @@ export class Simulation implements KernelModel {
         const d = this.sidecars[a].detector!;
         d.tick(this.kernel.now);
         // The timer is re-armed with the interval as read at this tick.
-        this.kernel.schedule(d.config.interval_ms, EV_TICK, a, 0);
+        this.armTick(a, this.kernel.now + d.config.interval_ms);
         return;
       }
       case EV_SERVER_DONE: {
@@ -197,6 +215,7 @@ export class Simulation implements KernelModel {
       }
       case EV_CONTROL_PLANE:
         this.controlPlane.apply(a, this.kernel.now);
+        this.shortcut?.controlPlaneApplied();
         return;
       case EV_RUN_POSTS: {
         const s = this.sidecars[a];
@@ -247,7 +266,8 @@ export class Simulation implements KernelModel {
     const router = this.router;
     switch (next) {
       case RouterNext.ATTEMPT_END:
-        this.kernel.scheduleAt(router.timerAt[slot], EV_ATTEMPT_END, slot, router.attemptSeq[slot]);
+        if (this.shortcut !== null && this.shortcut.completesNow(slot, this.kernel.now)) this.completeNow(slot);
+        else this.kernel.scheduleAt(router.timerAt[slot], EV_ATTEMPT_END, slot, router.attemptSeq[slot]);
         return;
       case RouterNext.RETRY:
         this.kernel.scheduleAt(router.timerAt[slot], EV_RETRY, slot, router.generation[slot]);
@@ -260,6 +280,15 @@ export class Simulation implements KernelModel {
         this.finishRequest(slot, next === RouterNext.FAILED);
         return;
     }
+  }
+
+  /** Runs the attempt's end now, as its event would at its time (completion-shortcut.ts says nothing can tell). */
+  private completeNow(slot: number): void {
+    const kernel = this.kernel;
+    const now = kernel.now;
+    kernel.now = this.router.timerAt[slot];
+    this.endAttempt(slot, this.router.outcome[slot], this.router.status[slot]);
+    kernel.now = now;
   }
 
   /** The attempt in flight ended with `outcome` (and `status`, for a response). */

@@ -254,6 +254,20 @@ export class FaultSchedule {
     return -1;
   }
 
+  /**
+   * No fault window of the endpoint touches [fromMs, toMs] (flapping faults count as their whole
+   * window, up phases included): nothing the schedule does can make an attempt fail in it.
+   */
+  quietThrough(endpointIndex: number, fromMs: number, toMs: number): boolean {
+    const end = this.faultStart[endpointIndex + 1];
+    for (let k = this.faultStart[endpointIndex]; k < end; k++) {
+      const i = this.faultList[k];
+      if (toMs < this.fromMs[i]) return true; // sorted by from: nothing later starts in time
+      if (fromMs < this.untilMs[i]) return false;
+    }
+    return true;
+  }
+
   /** The flapping phases of fault i, or null when it does not flap. */
   flappingPhases(faultIndex: number): FlappingPhases | null {
     return this.flapping[faultIndex];

@@ -30,6 +30,20 @@ describe('fault windows', () => {
     ]);
   });
 
+  it('says when no window touches a closed interval (quietThrough)', () => {
+    // west: [1000, 2000). Touching at the start counts, the window's exclusive end does not.
+    expect(schedule.quietThrough(2, 0, 999.9)).toBe(true);
+    expect(schedule.quietThrough(2, 0, 1000)).toBe(false);
+    expect(schedule.quietThrough(2, 1999.9, 2500)).toBe(false);
+    expect(schedule.quietThrough(2, 2000, 2500)).toBe(true);
+    expect(schedule.quietThrough(2, 500, 3000)).toBe(false);
+    // east-b: [5000, 9000) then [9000, 10000): the gap between them is empty, the second one counts.
+    expect(schedule.quietThrough(1, 2000, 4999)).toBe(true);
+    expect(schedule.quietThrough(1, 9500, 9600)).toBe(false);
+    expect(schedule.quietThrough(1, 10_000, 20_000)).toBe(true);
+    expect(schedule.quietThrough(0, 9000, 20_000)).toBe(true);
+  });
+
   it('answers faultAt on half-open windows', () => {
     expect(schedule.faultAt(2, 999)).toBeNull();
     expect(schedule.faultAt(2, 1000)?.kind).toBe(FAULT_CONNECT_REFUSED);

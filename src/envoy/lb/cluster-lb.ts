@@ -153,6 +153,20 @@ export class ClusterLoadBalancer {
   private forcedSourceKind = SOURCE_NONE;
   private forcedPanic = false;
   private readonly forcedPicks: boolean;
+  /** Hosts in the most populated priority. */
+  private readonly largestPriority: number;
+
+  /**
+   * A pick can depend on the hosts' in-flight request counts (`activeRequests`): LEAST_REQUEST's
+   * choices and its active-request-biased weights, when some priority has two hosts or more. Every
+   * source a pick draws from (healthy, degraded, panic's all hosts, a locality's) is a subset of one
+   * priority's hosts, so with one host per priority each source holds at most one and the counts
+   * never decide (nor weight an EDF: a single host's weights are equal). ROUND_ROBIN and RANDOM never
+   * read them.
+   */
+  get readsActiveRequests(): boolean {
+    return this.policy === POLICY_LEAST_REQUEST && this.largestPriority > 1;
+  }
 
   constructor(
     readonly cluster: EnvoyCluster,
@@ -190,6 +204,7 @@ export class ClusterLoadBalancer {
     const descriptions: HostDescription[] = endpoints.map((e) => ({ priority: e.priority, locality: e.locality, weight: e.weight }));
     const members: number[][] = Array.from({ length: priorityCount }, () => []);
     for (let i = 0; i < n; i++) members[endpoints[i].priority].push(i);
+    this.largestPriority = Math.max(...members.map((m) => m.length));
     const weights = cluster.locality_weights ?? {};
     const localityWeightOf = this.localityWeighted
       ? (p: number, l: Locality) => weights[`${p}|${localityId(l)}`] ?? 0

@@ -48,7 +48,7 @@ import {
   type OutlierSink,
 } from './outcomes.ts';
 import { DEFAULT_BASE_INTERVAL_MS, DEFAULT_MAX_INTERVAL_FACTOR } from './backoff.ts';
-import { compileRetryPolicy, type RetryPolicy } from './retry-policy.ts';
+import { compileRetryPolicy, wouldRetryFromHeaders, type RetryPolicy } from './retry-policy.ts';
 import { RetryStateTable, RetryStatus } from './retry-state.ts';
 
 /** `start` found no host: the request was answered 503 UH locally. */
@@ -268,6 +268,22 @@ export class UpstreamRequests {
       return deadline !== 1 / 0 ? this.armRouteTimeout(slot) : RouterNext.WAIT;
     }
     return this.armRouteTimeout(slot);
+  }
+
+  /**
+   * The attempt end `send` named (ATTEMPT_END) is a response the outlier detector counts as a
+   * success (below 500: putHttpResponseCode's non-5xx branch, which reads no time) and the retry
+   * policy does not retry (wouldRetryFromHeaders): `end` will finish the request, succeeded, with
+   * no random draw and nothing armed.
+   */
+  namedEndFinishesRequest(slot: number): boolean {
+    const status = this.status[slot];
+    return this.outcome[slot] === AttemptOutcome.RESPONSE && status < 500 && !wouldRetryFromHeaders(this.retry.policy[slot], status);
+  }
+
+  /** The attempt end `send` named reports a failure to the outlier detector (not a response below 500). */
+  namedEndReportsFailure(slot: number): boolean {
+    return this.outcome[slot] !== AttemptOutcome.RESPONSE || this.status[slot] >= 500;
   }
 
   /**

@@ -1,0 +1,134 @@
+/**
+ * Completions nothing can observe, accounted without an event (issue 13 item 1).
+ *
+ * Most attempts are answered 200 and finish their request. Their completion event only carries
+ * that answer to its time t1; if nothing that happens between the start t0 and t1 reads what the
+ * completion changes, or is changed by it, the simulator can run the completion at t0, with the
+ * clock set to t1, and queue nothing. What a successful completion changes: the host's in-flight
+ * count in the sidecar's load balancer, its outlier monitor (a success: the external-origin
+ * counters of the current interval, consecutive counters back to 0), the run's counters at t1 and
+ * the router slot. What could see the difference, and the check that rules it out:
+ *
+ * - FINAL_SUCCESS: the answer is a success the retry policy does not retry (else the end arms a
+ *   retry, draws back-off and moves on — retriable_status_codes may even name 200):
+ *   router.namedEndFinishesRequest. An attempt at a capacity-limited endpoint never passes: its
+ *   answer comes with its server job (no ATTEMPT_END), or it is refused with a 5xx.
+ * - RUN_END: t1 < the run's end (else the request is in flight at the end).
+ * - IN_FLIGHT_COUNTS: the sidecar's LB does not read in-flight counts (LEAST_REQUEST over a
+ *   priority of two hosts or more: ClusterLoadBalancer.readsActiveRequests).
+ * - DETECTOR_TICK: the sidecar's next detector tick is after t1 (a tick closes the interval the
+ *   success counts in: success-rate and failure-percentage ejections read it).
+ * - CONTROL_PLANE: no EDS or health-check change before t1 (an EDS removal makes the detector
+ *   ignore the host's reports; a return makes it a fresh host).
+ * - Failures on the same (sidecar, host) between t0 and t1 — a success and a failure do not
+ *   commute in the consecutive counters (successes commute with each other, and nothing else in
+ *   the detector reads a host's counters between ticks):
+ *   - FAILURE_IN_FLIGHT: no attempt already in flight on (sidecar, host) reports a failure at or
+ *     after t0 (`failureBy`, the latest such report time, noted when each end is armed);
+ *   - no attempt started after t0 can report a failure by t1: FAULT_WINDOW no fault window of the
+ *     endpoint touches [t0, t1] (outside faults the world answers 200), ROUTE_TIMEOUT the route has
+ *     no route timeout (an older request's deadline may fall before t1). A per-try timeout needs no
+ *     check: this attempt succeeded under the route's one per-try timeout, so t1 ≤ t0 + per-try,
+ *     and any later attempt's per-try timer fires at or after that (a tie runs after this end,
+ *     queued earlier).
+ *
+ * Not checked, because they commute with a success: deferred detections (a queued consecutive-
+ * error detection ejects and resets the counters without reading them), active health-check
+ * verdicts (LB health flags only), successes of other attempts, anything on other hosts.
+ *
+ * Every check keeps the draws in the same order: a successful end draws nothing. Ties at t1 count
+ * as "before" (an event already queued for t1 runs before a completion queued later). The run JSON
+ * is byte-identical with the shortcut on and off (test/property/completion-shortcut.test.ts), given
+ * the histogram's exact latency sum (metrics/histogram.ts): completions are summed out of order.
+ */
+import type { UpstreamRequests } from '../envoy/router/upstream-requests.ts';
+import type { FaultSchedule } from '../world/faults.ts';
+import type { Sidecar } from './sidecar.ts';
+
+/** The guard's checks, one bit each. All of them are needed; fewer is for the mutation test only. */
+export const ShortcutCheck = {
+  FINAL_SUCCESS: 1,
+  RUN_END: 2,
+  IN_FLIGHT_COUNTS: 4,
+  DETECTOR_TICK: 8,
+  CONTROL_PLANE: 16,
+  FAILURE_IN_FLIGHT: 32,
+  FAULT_WINDOW: 64,
+  ROUTE_TIMEOUT: 128,
+} as const;
+export const ALL_SHORTCUT_CHECKS = 255;
+
+export class CompletionShortcut {
+  /** Per sidecar: when its detector timer fires next (+∞: no detector). */
+  private readonly nextTickAt: Float64Array;
+  /** Per (sidecar, host): the latest time an attempt armed so far reports a failure. */
+  private readonly failureBy: Float64Array;
+  private readonly hostsPerSidecar: number;
+  /** Per sidecar: 1 when its LB reads in-flight counts; its route timeout (0: none). */
+  private readonly readsInFlight: Uint8Array;
+  private readonly routeTimeoutMs: Float64Array;
+  /** Control-plane change times in the order they are applied, and how many were. */
+  private readonly controlPlaneAt: Float64Array;
+  private controlPlaneDone = 0;
+  /** Completions run without an event so far. */
+  taken = 0;
+
+  constructor(
+    private readonly router: UpstreamRequests,
+    private readonly sidecars: readonly Sidecar[],
+    private readonly faults: FaultSchedule,
+    controlPlaneAtMs: readonly number[],
+    private readonly durationMs: number,
+    private readonly checks: number = ALL_SHORTCUT_CHECKS,
+  ) {
+    const n = sidecars.length;
+    this.nextTickAt = new Float64Array(n).fill(Infinity);
+    this.hostsPerSidecar = Math.max(1, ...sidecars.map((s) => s.lb.hostCount));
+    this.failureBy = new Float64Array(n * this.hostsPerSidecar).fill(-Infinity);
+    this.readsInFlight = Uint8Array.from(sidecars, (s) => (s.lb.readsActiveRequests ? 1 : 0));
+    this.routeTimeoutMs = Float64Array.from(sidecars, (s) => s.group.cluster.route_timeout_ms);
+    this.controlPlaneAt = Float64Array.from([...controlPlaneAtMs, Infinity]);
+  }
+
+  /** The detector timer of `sidecar` is armed for `atMs`. */
+  tickArmed(sidecar: number, atMs: number): void {
+    this.nextTickAt[sidecar] = atMs;
+  }
+
+  /** The next control-plane change was applied. */
+  controlPlaneApplied(): void {
+    this.controlPlaneDone++;
+  }
+
+  /**
+   * `send` named the end of the attempt in `slot` (ATTEMPT_END, at `router.timerAt[slot]`). True
+   * when it can be run now; otherwise its failure report, if it is one, is noted.
+   */
+  completesNow(slot: number, now: number): boolean {
+    const router = this.router;
+    const end = router.timerAt[slot];
+    const s = router.route[slot];
+    const host = router.host[slot];
+    const at = s * this.hostsPerSidecar + host;
+    if (this.allows(slot, s, host, at, now, end)) {
+      this.taken++;
+      return true;
+    }
+    if (router.namedEndReportsFailure(slot) && end > this.failureBy[at]) this.failureBy[at] = end;
+    return false;
+  }
+
+  private allows(slot: number, s: number, host: number, at: number, now: number, end: number): boolean {
+    const c = this.checks;
+    const sidecar = this.sidecars[s];
+    const endpoint = sidecar.group.hostToEndpoint[host];
+    if (c & ShortcutCheck.FINAL_SUCCESS && !this.router.namedEndFinishesRequest(slot)) return false;
+    if (c & ShortcutCheck.RUN_END && !(end < this.durationMs)) return false;
+    if (c & ShortcutCheck.IN_FLIGHT_COUNTS && this.readsInFlight[s] === 1) return false;
+    if (c & ShortcutCheck.DETECTOR_TICK && !(this.nextTickAt[s] > end)) return false;
+    if (c & ShortcutCheck.CONTROL_PLANE && !(this.controlPlaneAt[this.controlPlaneDone] > end)) return false;
+    if (c & ShortcutCheck.FAILURE_IN_FLIGHT && !(this.failureBy[at] < now)) return false;
+    if (c & ShortcutCheck.ROUTE_TIMEOUT && this.routeTimeoutMs[s] > 0) return false;
+    return !(c & ShortcutCheck.FAULT_WINDOW) || this.faults.quietThrough(endpoint, now, end);
+  }
+}
