@@ -41,7 +41,7 @@
  * is byte-identical with the shortcut on and off (test/property/completion-shortcut.test.ts), given
  * the histogram's exact latency sum (metrics/histogram.ts): completions are summed out of order.
  */
-import type { UpstreamRequests } from '../envoy/router/upstream-requests.ts';
+import type { RouterClock, UpstreamRequests } from '../envoy/router/upstream-requests.ts';
 import type { FaultSchedule } from '../world/faults.ts';
 import type { Sidecar } from './sidecar.ts';
 
@@ -59,14 +59,15 @@ export const ShortcutCheck = {
 export const ALL_SHORTCUT_CHECKS = 255;
 
 export class CompletionShortcut {
-  /** Per sidecar: when its detector timer fires next (+∞: no detector). */
-  private readonly nextTickAt: Float64Array;
-  /** Per (sidecar, host): the latest time an attempt armed so far reports a failure. */
-  private readonly failureBy: Float64Array;
   private readonly hostsPerSidecar: number;
-  /** Per sidecar: 1 when its LB reads in-flight counts; its route timeout (0: none). */
-  private readonly readsInFlight: Uint8Array;
-  private readonly routeTimeoutMs: Float64Array;
+  /** Per sidecar: 1 when the static checks pass (LB not reading in-flight counts, no route timeout). */
+  private readonly eligible: Uint8Array;
+  /** Per sidecar: ends strictly before this may skip their event (run end, next tick, next change). */
+  private readonly horizon: Float64Array;
+  private readonly nextTickAt: Float64Array;
+  /** Per (sidecar, host): the endpoint, and the latest time an attempt armed so far reports a failure. */
+  private readonly endpointOf: Int32Array;
+  private readonly failureBy: Float64Array;
   /** Control-plane change times in the order they are applied, and how many were. */
   private readonly controlPlaneAt: Float64Array;
   private controlPlaneDone = 0;
@@ -75,42 +76,59 @@ export class CompletionShortcut {
 
   constructor(
     private readonly router: UpstreamRequests,
-    private readonly sidecars: readonly Sidecar[],
+    private readonly clock: RouterClock,
+    sidecars: readonly Sidecar[],
     private readonly faults: FaultSchedule,
     controlPlaneAtMs: readonly number[],
     private readonly durationMs: number,
     private readonly checks: number = ALL_SHORTCUT_CHECKS,
   ) {
     const n = sidecars.length;
+    const perSidecar = Math.max(1, ...sidecars.map((s) => s.lb.hostCount));
+    this.hostsPerSidecar = perSidecar;
+    const on = (check: number) => (checks & check) !== 0;
+    this.eligible = Uint8Array.from(sidecars, (s) =>
+      (on(ShortcutCheck.IN_FLIGHT_COUNTS) && s.lb.readsActiveRequests) || (on(ShortcutCheck.ROUTE_TIMEOUT) && s.group.cluster.route_timeout_ms > 0) ? 0 : 1,
+    );
     this.nextTickAt = new Float64Array(n).fill(Infinity);
-    this.hostsPerSidecar = Math.max(1, ...sidecars.map((s) => s.lb.hostCount));
-    this.failureBy = new Float64Array(n * this.hostsPerSidecar).fill(-Infinity);
-    this.readsInFlight = Uint8Array.from(sidecars, (s) => (s.lb.readsActiveRequests ? 1 : 0));
-    this.routeTimeoutMs = Float64Array.from(sidecars, (s) => s.group.cluster.route_timeout_ms);
+    this.horizon = new Float64Array(n);
+    this.endpointOf = new Int32Array(n * perSidecar);
+    sidecars.forEach((s, i) => this.endpointOf.set(s.group.hostToEndpoint, i * perSidecar));
+    this.failureBy = new Float64Array(n * perSidecar).fill(-Infinity);
     this.controlPlaneAt = Float64Array.from([...controlPlaneAtMs, Infinity]);
+    for (let i = 0; i < n; i++) this.updateHorizon(i);
   }
 
   /** The detector timer of `sidecar` is armed for `atMs`. */
   tickArmed(sidecar: number, atMs: number): void {
     this.nextTickAt[sidecar] = atMs;
+    this.updateHorizon(sidecar);
   }
 
   /** The next control-plane change was applied. */
   controlPlaneApplied(): void {
     this.controlPlaneDone++;
+    for (let i = 0; i < this.horizon.length; i++) this.updateHorizon(i);
   }
 
   /**
    * `send` named the end of the attempt in `slot` (ATTEMPT_END, at `router.timerAt[slot]`). True
    * when it can be run now; otherwise its failure report, if it is one, is noted.
    */
-  completesNow(slot: number, now: number): boolean {
+  completesNow(slot: number): boolean {
     const router = this.router;
+    const c = this.checks;
+    const now = this.clock.now;
     const end = router.timerAt[slot];
     const s = router.route[slot];
-    const host = router.host[slot];
-    const at = s * this.hostsPerSidecar + host;
-    if (this.allows(slot, s, host, at, now, end)) {
+    const at = s * this.hostsPerSidecar + router.host[slot];
+    if (
+      this.eligible[s] === 1 &&
+      this.horizon[s] > end &&
+      (!(c & ShortcutCheck.FAILURE_IN_FLIGHT) || this.failureBy[at] < now) &&
+      (!(c & ShortcutCheck.FINAL_SUCCESS) || router.namedEndFinishesRequest(slot)) &&
+      (!(c & ShortcutCheck.FAULT_WINDOW) || this.faults.quietThrough(this.endpointOf[at], now, end))
+    ) {
       this.taken++;
       return true;
     }
@@ -118,17 +136,13 @@ export class CompletionShortcut {
     return false;
   }
 
-  private allows(slot: number, s: number, host: number, at: number, now: number, end: number): boolean {
+  /** RUN_END, DETECTOR_TICK and CONTROL_PLANE as one bound per sidecar (each a strict "after"). */
+  private updateHorizon(s: number): void {
     const c = this.checks;
-    const sidecar = this.sidecars[s];
-    const endpoint = sidecar.group.hostToEndpoint[host];
-    if (c & ShortcutCheck.FINAL_SUCCESS && !this.router.namedEndFinishesRequest(slot)) return false;
-    if (c & ShortcutCheck.RUN_END && !(end < this.durationMs)) return false;
-    if (c & ShortcutCheck.IN_FLIGHT_COUNTS && this.readsInFlight[s] === 1) return false;
-    if (c & ShortcutCheck.DETECTOR_TICK && !(this.nextTickAt[s] > end)) return false;
-    if (c & ShortcutCheck.CONTROL_PLANE && !(this.controlPlaneAt[this.controlPlaneDone] > end)) return false;
-    if (c & ShortcutCheck.FAILURE_IN_FLIGHT && !(this.failureBy[at] < now)) return false;
-    if (c & ShortcutCheck.ROUTE_TIMEOUT && this.routeTimeoutMs[s] > 0) return false;
-    return !(c & ShortcutCheck.FAULT_WINDOW) || this.faults.quietThrough(endpoint, now, end);
+    let h = 1 / 0;
+    if (c & ShortcutCheck.RUN_END) h = this.durationMs;
+    if (c & ShortcutCheck.DETECTOR_TICK && this.nextTickAt[s] < h) h = this.nextTickAt[s];
+    if (c & ShortcutCheck.CONTROL_PLANE && this.controlPlaneAt[this.controlPlaneDone] < h) h = this.controlPlaneAt[this.controlPlaneDone];
+    this.horizon[s] = h;
   }
 }

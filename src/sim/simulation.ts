@@ -109,7 +109,7 @@ export class Simulation implements KernelModel {
     this.ejections = new EjectionBook(this.series, log, hostToEndpoint, options.recordEvents ?? false, options.eventLimit ?? 1_000_000);
     this.controlPlane = new ControlPlaneEvents(scenario, this.world.faults, this.world.connectRefusedDelayMs, endpoints.length, this.sidecars, this.ejections, root);
     const changeTimes = this.controlPlane.changes.map((c) => c.atMs);
-    this.shortcut = options.completionShortcut === false ? null : new CompletionShortcut(this.router, this.sidecars, this.world.faults, changeTimes, scenario.durationMs, options.shortcutChecks ?? ALL_SHORTCUT_CHECKS);
+    this.shortcut = options.completionShortcut === false ? null : new CompletionShortcut(this.router, this.kernel, this.sidecars, this.world.faults, changeTimes, scenario.durationMs, options.shortcutChecks ?? ALL_SHORTCUT_CHECKS);
     for (const sidecar of this.sidecars) this.wireDetector(sidecar, root);
     this.controlPlane.changes.forEach((c, i) => this.kernel.scheduleAt(c.atMs, EV_CONTROL_PLANE, i, 0));
     for (let g = 0; g < this.arrivals.length; g++) this.scheduleArrival(g);
@@ -266,7 +266,7 @@ export class Simulation implements KernelModel {
     const router = this.router;
     switch (next) {
       case RouterNext.ATTEMPT_END:
-        if (this.shortcut !== null && this.shortcut.completesNow(slot, this.kernel.now)) this.completeNow(slot);
+        if (this.shortcut !== null && this.shortcut.completesNow(slot)) this.completeNow(slot);
         else this.kernel.scheduleAt(router.timerAt[slot], EV_ATTEMPT_END, slot, router.attemptSeq[slot]);
         return;
       case RouterNext.RETRY:

@@ -140,6 +140,8 @@ export class UpstreamRequests {
   private readonly retry: RetryStateTable;
   private readonly retryPriorities: (PreviousPrioritiesRetryPriority | null)[] = [];
   private readonly policies: RetryPolicy[];
+  /** Per route: a 200 is not retried (retriable_status_codes may name it), precomputed for the shortcut. */
+  private readonly finishesOn200: Uint8Array;
   private readonly contexts: PickContext[];
   /** previous_hosts predicate scratch per route (1 = reject), set and cleared around each retry pick. */
   private readonly rejects: Uint8Array[];
@@ -152,6 +154,7 @@ export class UpstreamRequests {
     private readonly clock: RouterClock,
   ) {
     this.policies = routes.map((r) => r.retryPolicy ?? NO_RETRY_POLICY);
+    this.finishesOn200 = Uint8Array.from(this.policies, (p) => (wouldRetryFromHeaders(p, 200) ? 0 : 1));
     this.contexts = routes.map(() => new PickContext());
     this.rejects = routes.map((r) => new Uint8Array(r.lb.hostCount));
     const maxAttempts = Math.max(1, ...this.policies.map((p) => p.numRetries + 1));
@@ -277,8 +280,10 @@ export class UpstreamRequests {
    * no random draw and nothing armed.
    */
   namedEndFinishesRequest(slot: number): boolean {
+    if (this.outcome[slot] !== AttemptOutcome.RESPONSE) return false;
     const status = this.status[slot];
-    return this.outcome[slot] === AttemptOutcome.RESPONSE && status < 500 && !wouldRetryFromHeaders(this.retry.policy[slot], status);
+    if (status === 200) return this.finishesOn200[this.route[slot]] === 1;
+    return status < 500 && !wouldRetryFromHeaders(this.policies[this.route[slot]], status);
   }
 
   /** The attempt end `send` named reports a failure to the outlier detector (not a response below 500). */
