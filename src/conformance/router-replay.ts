@@ -19,13 +19,22 @@
  */
 import { Kernel } from '../engine/kernel.ts';
 import { ScriptedIntegers } from '../engine/random.ts';
-import type { EnvoyCluster, LbPolicy, RetryPolicyConfig } from '../envoy/cluster.ts';
+import type { EnvoyCluster, LbPolicy } from '../envoy/cluster.ts';
 import { ClusterLoadBalancer } from '../envoy/lb/cluster-lb.ts';
 import { OutlierResult } from '../envoy/outlier/result-codes.ts';
 import { isOutlierProfileId, semanticsForOutlierProfile } from '../envoy/profiles.ts';
-import { AttemptOutcome, attemptConnected, clientResponseFlags, clientStatus, formatResponseFlags, ResponseFlag, type OutlierSink } from '../envoy/router/outcomes.ts';
-import { DEFAULT_BASE_INTERVAL_MS, DEFAULT_MAX_INTERVAL_FACTOR } from '../envoy/router/backoff.ts';
-import { compileRetryPolicy } from '../envoy/router/retry-policy.ts';
+import {
+  AttemptOutcome,
+  attemptConnected,
+  clientResponseFlags,
+  clientStatus,
+  formatResponseFlags,
+  NO_HEALTHY_UPSTREAM_STATUS,
+  ResponseFlag,
+  TIMEOUT_RESPONSE_CODE,
+  type OutlierSink,
+} from '../envoy/router/outcomes.ts';
+import { compileRetryPolicy, envoyRetryPolicyDefaults } from '../envoy/router/retry-policy.ts';
 import { NO_HOST, RouterNext, UpstreamRequests } from '../envoy/router/upstream-requests.ts';
 import { registerCategory } from './categories.ts';
 import { expectEqual } from './compare.ts';
@@ -49,18 +58,6 @@ const OUTCOMES: Record<string, number> = {
 };
 const RESULT_NAMES = Object.fromEntries(Object.entries(OutlierResult).map(([name, code]) => [code, name]));
 const EXPECTED_KEYS = new Set(['attempts', 'outlier_reports', 'response']);
-
-/** Envoy's defaults for the retry policy fields a vector leaves out (route.proto; docs/router.md). */
-const DEFAULT_RETRY_POLICY: RetryPolicyConfig = {
-  num_retries: 1,
-  retry_on: [],
-  retriable_status_codes: [],
-  per_try_timeout_ms: 0,
-  previous_hosts_predicate: false,
-  host_selection_retry_max_attempts: 0,
-  backoff_base_interval_ms: DEFAULT_BASE_INTERVAL_MS,
-  backoff_max_interval_ms: DEFAULT_BASE_INTERVAL_MS * DEFAULT_MAX_INTERVAL_FACTOR,
-};
 
 // Replay events.
 const EV_SEND = 1;
@@ -110,7 +107,7 @@ function run(input: any, profile: string): Observed {
   const lb = new ClusterLoadBalancer(c, semantics, undefined, new ScriptedIntegers(input.lb_random ?? [], 0));
   const sink = new RecordingSink();
   const kernel = new Kernel();
-  const policy = input.route?.retry_policy === undefined ? undefined : compileRetryPolicy({ ...DEFAULT_RETRY_POLICY, ...input.route.retry_policy });
+  const policy = input.route?.retry_policy === undefined ? undefined : compileRetryPolicy({ ...envoyRetryPolicyDefaults(), ...input.route.retry_policy });
   const route = { lb, detector: sink, retryPolicy: policy, routeTimeoutMs: c.route_timeout_ms, reportsOverflowToOutlier: semantics.reportsOverflowToOutlier };
   const router = new UpstreamRequests([route], new ScriptedIntegers(input.backoff_random ?? [], 0), kernel);
   const answers: any[] = input.answers ?? [];
@@ -147,7 +144,7 @@ function run(input: any, profile: string): Observed {
     const host = router.start(slot);
     observed.attempts.push({ at_ms: kernel.now, host: host === NO_HOST ? null : host });
     if (host === NO_HOST) {
-      finish(503, ResponseFlag.NO_HEALTHY_UPSTREAM);
+      finish(NO_HEALTHY_UPSTREAM_STATUS, ResponseFlag.NO_HEALTHY_UPSTREAM);
       return;
     }
     const a = answers[answered++];
@@ -179,7 +176,7 @@ function run(input: any, profile: string): Observed {
       case EV_ROUTE_TIMEOUT:
         if (router.generation[a] === b) {
           router.routeTimeout(a);
-          finish(504, ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
+          finish(TIMEOUT_RESPONSE_CODE, ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
         }
         return;
     }

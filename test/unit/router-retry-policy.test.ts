@@ -5,10 +5,10 @@ import { AttemptOutcome, clientResponseFlags, formatResponseFlags } from '../../
 import {
   RetryOn,
   compileRetryPolicy,
-  formatRetryOn,
   parseRetryOn,
 } from '../../src/envoy/router/retry-policy.ts';
-import { RetryState, RetryStateTable, RetryStatus } from '../../src/envoy/router/retry-state.ts';
+import { RetryStateTable, RetryStatus } from '../../src/envoy/router/retry-state.ts';
+import { RetryState } from './router-helpers.ts';
 
 function config(retryOn: string[], extra: Partial<RetryPolicyConfig> = {}): RetryPolicyConfig {
   return {
@@ -187,7 +187,7 @@ describe('Istio default retry policy (spec outlier §13.4, LB §9.3)', () => {
   it('parses the comma-separated retry_on', () => {
     const p = compileRetryPolicy(le123);
     expect(p.unknownRetryOn).toEqual([]);
-    expect(formatRetryOn(p.retryOn)).toBe('connect-failure,refused-stream,retriable-status-codes,cancelled,unavailable');
+    expect(p.retryOn).toBe(RetryOn.CONNECT_FAILURE | RetryOn.REFUSED_STREAM | RetryOn.RETRIABLE_STATUS_CODES | RetryOn.GRPC_CANCELLED | RetryOn.GRPC_UNAVAILABLE);
   });
 
   it('≤1.23 retries a 503, ≥1.24 does not; both retry connect failures; neither retries 500/502/resets/per-try timeouts', () => {

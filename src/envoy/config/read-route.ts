@@ -5,7 +5,8 @@
  * 10 × base max; no per-try timeout).
  */
 import type { RetryPolicyConfig } from '../cluster.ts';
-import { parseRetryOn } from '../router/retry-policy.ts';
+import { DEFAULT_MAX_INTERVAL_FACTOR } from '../router/backoff.ts';
+import { envoyRetryPolicyDefaults, parseRetryOn } from '../router/retry-policy.ts';
 import {
   Diagnostics,
   isMapping,
@@ -17,12 +18,9 @@ import {
   show,
   type PathKey,
 } from './fields.ts';
-import { DEFAULT_BASE_INTERVAL_MS, DEFAULT_MAX_INTERVAL_FACTOR } from '../router/backoff.ts';
 
 /** RouteAction.timeout when unset (Envoy's documented default). */
 export const ENVOY_DEFAULT_ROUTE_TIMEOUT_MS = 15_000;
-export const ENVOY_DEFAULT_NUM_RETRIES = 1;
-export const ENVOY_DEFAULT_HOST_SELECTION_ATTEMPTS = 1;
 
 export const PREVIOUS_HOSTS = 'envoy.retry_host_predicates.previous_hosts';
 const PREVIOUS_HOSTS_TYPE = 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate';
@@ -142,16 +140,7 @@ function extensionName(d: Diagnostics, value: unknown, path: readonly PathKey[],
 export function readRetryPolicy(d: Diagnostics, value: unknown, path: readonly PathKey[]): RetryPolicyConfig | undefined {
   const m = readMessage(d, value, path, RETRY_POLICY);
   if (!m) return undefined;
-  const policy: RetryPolicyConfig = {
-    num_retries: ENVOY_DEFAULT_NUM_RETRIES,
-    retry_on: [],
-    retriable_status_codes: [],
-    per_try_timeout_ms: 0,
-    previous_hosts_predicate: false,
-    host_selection_retry_max_attempts: ENVOY_DEFAULT_HOST_SELECTION_ATTEMPTS,
-    backoff_base_interval_ms: DEFAULT_BASE_INTERVAL_MS,
-    backoff_max_interval_ms: DEFAULT_BASE_INTERVAL_MS * DEFAULT_MAX_INTERVAL_FACTOR,
-  };
+  const policy: RetryPolicyConfig = envoyRetryPolicyDefaults();
   if (m.retry_on !== undefined) {
     const text = readString(d, m.retry_on, [...path, 'retry_on']);
     if (text !== undefined) {

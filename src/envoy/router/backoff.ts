@@ -21,7 +21,6 @@
  *
  * `random()` is IntegerSource.next(): a uniform integer below 2^32, so `%` is exact in doubles.
  */
-import type { IntegerSource } from '../../engine/random.ts';
 import { uintMod } from '../../engine/int-math.ts';
 
 export type BackoffAlgorithm = 'doubling' | 'legacy';
@@ -32,9 +31,9 @@ export const DEFAULT_BASE_INTERVAL_MS = 25;
 export const DEFAULT_MAX_INTERVAL_FACTOR = 10;
 
 /*
- * The arithmetic as functions of one number of state per request, so that a table of requests
- * (retry-state.ts) and the single-request class below run the same code. The state is the next
- * interval (doubling) or current_retry (legacy).
+ * The arithmetic as functions of one number of state per request, so that the table of requests
+ * (retry-state.ts) keeps one number per row. The state is the next interval (doubling) or
+ * current_retry (legacy).
  */
 
 /** The state of a request that has not retried yet. */
@@ -57,47 +56,4 @@ export function nextBackoffState(algorithm: BackoffAlgorithm, state: number, bas
 export function backoffFromDraw(algorithm: BackoffAlgorithm, random: number, bound: number, maxIntervalMs: number): number {
   const backoff = uintMod(random, bound);
   return algorithm === 'doubling' ? backoff : Math.min(backoff, maxIntervalMs);
-}
-
-/** Throws unless base ≥ 1 and max ≥ base are integers of ms (Envoy rejects such configs). */
-export function checkBackoffIntervals(baseIntervalMs: number, maxIntervalMs: number): void {
-  if (!(baseIntervalMs >= 1) || !Number.isInteger(baseIntervalMs)) {
-    throw new RangeError(`retry back-off base interval must be a positive integer of ms, got ${baseIntervalMs}`);
-  }
-  if (!(maxIntervalMs >= baseIntervalMs) || !Number.isInteger(maxIntervalMs)) {
-    throw new RangeError(
-      `retry back-off max interval must be an integer ≥ the base interval (${baseIntervalMs} ms), got ${maxIntervalMs}`,
-    );
-  }
-}
-
-/** One request's back-off (Envoy's strategy object). */
-export class JitteredExponentialBackoff {
-  private state: number;
-
-  constructor(
-    readonly baseIntervalMs: number,
-    readonly maxIntervalMs: number,
-    readonly algorithm: BackoffAlgorithm = 'doubling',
-  ) {
-    checkBackoffIntervals(baseIntervalMs, maxIntervalMs);
-    this.state = initialBackoffState(algorithm, baseIntervalMs);
-  }
-
-  /** Back-off before the next retry, in ms. Draws one random number. */
-  nextBackoffMs(random: IntegerSource): number {
-    const bound = backoffBound(this.algorithm, this.state, this.baseIntervalMs);
-    this.state = nextBackoffState(this.algorithm, this.state, this.baseIntervalMs, this.maxIntervalMs);
-    return backoffFromDraw(this.algorithm, random.next(), bound, this.maxIntervalMs);
-  }
-
-  /** The interval the next call draws from (exclusive upper bound before any clamp). */
-  peekIntervalMs(): number {
-    return backoffBound(this.algorithm, this.state, this.baseIntervalMs);
-  }
-
-  /** Back to the first retry's interval (a new request). */
-  reset(): void {
-    this.state = initialBackoffState(this.algorithm, this.baseIntervalMs);
-  }
 }

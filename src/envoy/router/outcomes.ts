@@ -35,21 +35,11 @@ export const AttemptOutcome = {
 } as const;
 export type AttemptOutcomeCode = (typeof AttemptOutcome)[keyof typeof AttemptOutcome];
 
-export const ATTEMPT_OUTCOME_NAMES: readonly string[] = [
-  'response',
-  'connect-failure',
-  'connect-timeout',
-  'reset-before-headers',
-  'refused-stream',
-  'reset-after-headers',
-  'per-try-timeout',
-  'global-timeout',
-  'global-timeout-connecting',
-  'overflow',
-];
-
 /** The router's timeout response code (route `timeout_response_code` is not modelled; Envoy's default). */
 export const TIMEOUT_RESPONSE_CODE = 504;
+
+/** Local reply when no host can be chosen (first try or retry): 503 UH, never reported to a detector. */
+export const NO_HEALTHY_UPSTREAM_STATUS = 503;
 
 /**
  * True when the connection pool handed this attempt a stream ("pool ready"): Envoy reports
@@ -158,9 +148,6 @@ export function formatResponseFlags(flags: number): string {
   for (const [bit, name] of RESPONSE_FLAG_NAMES) if (flags & bit) parts.push(name);
   return parts.length > 0 ? parts.join(',') : '-';
 }
-
-/** Local reply when no host can be chosen (first try or retry): 503 UH, never reported to a detector. */
-export const NO_HEALTHY_UPSTREAM_STATUS = 503;
 
 /**
  * Status code the client receives when `outcome` ends the request. For RESET_AFTER_HEADERS the

@@ -54,8 +54,6 @@ const RETRY_ON_BY_NAME: Readonly<Record<string, number>> = {
   internal: RetryOn.GRPC_INTERNAL,
 };
 
-export const RETRY_ON_NAMES: readonly string[] = Object.keys(RETRY_ON_BY_NAME);
-
 export interface ParsedRetryOn {
   bits: number;
   /** Names Envoy would not recognise (it rejects such a route config; we report them). */
@@ -76,10 +74,6 @@ export function parseRetryOn(names: readonly string[]): ParsedRetryOn {
     }
   }
   return { bits, unknown };
-}
-
-export function formatRetryOn(bits: number): string {
-  return RETRY_ON_NAMES.filter((n) => (bits & RETRY_ON_BY_NAME[n]) !== 0).join(',');
 }
 
 /** How retries choose hosts and priorities (consumed by the load balancer's chooseHost). */
@@ -105,6 +99,31 @@ export interface RetryPolicy extends RetryHostSelection {
   backoffAlgorithm: BackoffAlgorithm;
   /** retry_on names that were not recognised (ignored). */
   unknownRetryOn: readonly string[];
+}
+
+/** RetryPolicy.num_retries when unset (route.proto). */
+const ENVOY_DEFAULT_NUM_RETRIES = 1;
+/** RetryPolicy.host_selection_retry_max_attempts when unset (route.proto). */
+const ENVOY_DEFAULT_HOST_SELECTION_ATTEMPTS = 1;
+
+/**
+ * A RetryPolicy as Envoy reads one whose fields are all unset (route.proto): one retry, no retry_on
+ * condition (so nothing is retried until one is given), no per-try timeout, no host predicate or
+ * retry-priority plugin, one host selection attempt, back-off 25 ms base and 10 × base max. The
+ * Envoy file reader, the router's no-retry policy and the router conformance replay start from
+ * this (a fresh object each call).
+ */
+export function envoyRetryPolicyDefaults(): RetryPolicyConfig {
+  return {
+    num_retries: ENVOY_DEFAULT_NUM_RETRIES,
+    retry_on: [],
+    retriable_status_codes: [],
+    per_try_timeout_ms: 0,
+    previous_hosts_predicate: false,
+    host_selection_retry_max_attempts: ENVOY_DEFAULT_HOST_SELECTION_ATTEMPTS,
+    backoff_base_interval_ms: DEFAULT_BASE_INTERVAL_MS,
+    backoff_max_interval_ms: DEFAULT_BASE_INTERVAL_MS * DEFAULT_MAX_INTERVAL_FACTOR,
+  };
 }
 
 export interface CompileOptions {

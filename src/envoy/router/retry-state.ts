@@ -6,8 +6,7 @@
  * `RetryStateTable` holds the state of many requests at once, one row per request slot, column-wise
  * in typed arrays: the simulator keeps thousands of requests in flight and re-arms a row per request,
  * and one object per request (with its own back-off object and host bitset) cost a fifth of the
- * run time in cache misses (experiments/perf/simulation.md). `RetryState` is the same logic for one
- * request (a one-row table), for callers that handle requests one at a time.
+ * run time in cache misses (experiments/perf/simulation.md).
  *
  * Decisions consume the random source only when a retry is actually scheduled (one draw for its
  * back-off), as Envoy does.
@@ -25,7 +24,7 @@
  */
 import type { IntegerSource } from '../../engine/random.ts';
 import { grownTo } from '../../engine/typed-arrays.ts';
-import { backoffBound, backoffFromDraw, checkBackoffIntervals, initialBackoffState, nextBackoffState } from './backoff.ts';
+import { backoffBound, backoffFromDraw, initialBackoffState, nextBackoffState } from './backoff.ts';
 import { AttemptOutcome, attemptConnected } from './outcomes.ts';
 import { type RetryPolicy, isResetOutcome, wouldRetryFromHeaders, wouldRetryFromReset } from './retry-policy.ts';
 
@@ -230,75 +229,5 @@ export class RetryStateTable {
     }
     this.attempted = wider;
     this.hostsPerRow = hostsPerRow;
-  }
-}
-
-/** The retry state of one request: a one-row RetryStateTable. */
-export class RetryState {
-  private readonly table: RetryStateTable;
-
-  constructor(policy: RetryPolicy, random: IntegerSource) {
-    checkBackoffIntervals(policy.backoffBaseMs, policy.backoffMaxMs);
-    this.table = new RetryStateTable(random, 1, policy.numRetries + 1);
-    this.table.begin(0, 0, 0, policy);
-  }
-
-  get policy(): RetryPolicy {
-    return this.table.policy[0];
-  }
-  get retriesRemaining(): number {
-    return this.table.retriesRemaining[0];
-  }
-  get attempts(): number {
-    return this.table.attempts[0];
-  }
-  get isRetry(): boolean {
-    return this.table.isRetry(0);
-  }
-  get upstreamRequestStarted(): boolean {
-    return this.table.upstreamRequestStarted(0);
-  }
-  get retryLimitExceeded(): boolean {
-    return this.table.retryLimitExceeded(0);
-  }
-  get backoffMs(): number {
-    return this.table.backoffMs[0];
-  }
-  get deadline(): number {
-    return this.table.deadline[0];
-  }
-  /** Distinct hosts attempted so far, in order. */
-  get attemptedHosts(): number[] {
-    return Array.from({ length: this.table.attemptedCount[0] }, (_, i) => this.table.attemptedHost(0, i));
-  }
-
-  /** Starts a new request at `now` with the route timeout `routeTimeoutMs` (0 = none); `policy` switches routes. */
-  begin(now: number, routeTimeoutMs: number, policy: RetryPolicy = this.policy): void {
-    if (policy !== this.policy) checkBackoffIntervals(policy.backoffBaseMs, policy.backoffMaxMs);
-    this.table.begin(0, now, routeTimeoutMs, policy);
-  }
-  onAttemptStart(): void {
-    this.table.onAttemptStart(0);
-  }
-  perTryDeadline(connectedAt: number): number {
-    return this.table.perTryDeadline(0, connectedAt);
-  }
-  onHostAttempted(host: number): void {
-    this.table.onHostAttempted(0, host);
-  }
-  hostWasAttempted(host: number): boolean {
-    return this.table.hostWasAttempted(0, host);
-  }
-  shouldSelectAnotherHost(host: number): boolean {
-    return this.table.shouldSelectAnotherHost(0, host);
-  }
-  hostSelectionRetryCount(): number {
-    return this.table.hostSelectionRetryCount(0);
-  }
-  onAttemptOutcome(outcome: number, status: number, envoyRateLimited = false): RetryStatusCode {
-    return this.table.onAttemptOutcome(0, outcome, status, envoyRateLimited);
-  }
-  retryStartsBeforeDeadline(now: number): boolean {
-    return this.table.retryStartsBeforeDeadline(0, now);
   }
 }

@@ -47,8 +47,7 @@ import {
   reportResponseHeaders,
   type OutlierSink,
 } from './outcomes.ts';
-import { DEFAULT_BASE_INTERVAL_MS, DEFAULT_MAX_INTERVAL_FACTOR } from './backoff.ts';
-import { compileRetryPolicy, wouldRetryFromHeaders, type RetryPolicy } from './retry-policy.ts';
+import { compileRetryPolicy, envoyRetryPolicyDefaults, wouldRetryFromHeaders, type RetryPolicy } from './retry-policy.ts';
 import { RetryStateTable, RetryStatus } from './retry-state.ts';
 
 /** `start` found no host: the request was answered 503 UH locally. */
@@ -99,16 +98,7 @@ export interface UpstreamAnswer {
 }
 
 /** A retry policy that never retries: requests of routes without one use it. */
-const NO_RETRY_POLICY: RetryPolicy = compileRetryPolicy({
-  num_retries: 0,
-  retry_on: [],
-  retriable_status_codes: [],
-  per_try_timeout_ms: 0,
-  previous_hosts_predicate: false,
-  host_selection_retry_max_attempts: 0,
-  backoff_base_interval_ms: DEFAULT_BASE_INTERVAL_MS,
-  backoff_max_interval_ms: DEFAULT_BASE_INTERVAL_MS * DEFAULT_MAX_INTERVAL_FACTOR,
-});
+const NO_RETRY_POLICY: RetryPolicy = compileRetryPolicy({ ...envoyRetryPolicyDefaults(), num_retries: 0 });
 
 const INITIAL_SLOTS = 1024;
 
