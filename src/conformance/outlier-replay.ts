@@ -242,12 +242,12 @@ class ScenarioRun {
       dispatch: s.dispatch,
       eventSink: this.log,
     });
-    for (const h of s.hosts) this.add(h, 0);
+    for (const h of s.hosts) this.add(h);
   }
 
-  add(name: string, t: number): void {
+  add(name: string): void {
     if (this.slots.has(name)) throw new Error(`add_host: ${name} is already a member`);
-    this.slots.set(name, this.detector.addHost(t, name));
+    this.slots.set(name, this.detector.addHost(name));
   }
 }
 
@@ -279,7 +279,7 @@ function replayScenario(s: Scenario, profileId: OutlierProfileId): string[] {
           for (let k = 0; k < e.count; k++) d.tick(e.t + k * e.every);
           break;
         case 'add_host':
-          run.add(e.host, e.t);
+          run.add(e.host);
           break;
         case 'remove_hosts':
           for (const h of e.hosts) {

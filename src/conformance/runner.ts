@@ -35,10 +35,10 @@ export function runConformanceFile(path: string, options: RunOptions = {}): Case
   }
   const isOutlierFile = doc.vectors.every((v: any) => v && Array.isArray(v.events));
   if (isOutlierFile) return replayOutlierFile(path, doc, options);
-  return replayCategoryFile(path, doc, options);
+  return replayCategoryFile(path, doc);
 }
 
-function replayCategoryFile(path: string, doc: any, _options: RunOptions): CaseResult[] {
+function replayCategoryFile(path: string, doc: any): CaseResult[] {
   const results: CaseResult[] = [];
   doc.vectors.forEach((vector: any, index: number) => {
     if (!vector || typeof vector !== 'object' || typeof vector.category !== 'string') {

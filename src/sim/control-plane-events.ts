@@ -84,7 +84,7 @@ export class ControlPlaneEvents {
         s.lb.setHostInEds(host, false);
       } else {
         s.lb.setHostInEds(host, true, HEALTHY_FLAGS);
-        s.detector?.addHostAt(host, now, s.group.cluster.endpoints[host].address);
+        s.detector?.addHostAt(host, s.group.cluster.endpoints[host].address);
       }
     });
   }

@@ -31,7 +31,7 @@ export class Sidecar {
         dispatch: ejectionDelayMs > 0 ? 'deferred' : 'inline',
       });
       group.cluster.endpoints.forEach((e, h) => {
-        if (d.addHost(0, e.address) !== h) throw new Error('outlier detector slots must follow the cluster host order');
+        if (d.addHost(e.address) !== h) throw new Error('outlier detector slots must follow the cluster host order');
       });
       this.detector = d;
     }

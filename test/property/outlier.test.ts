@@ -74,7 +74,7 @@ function makeDetector(sc: Scenario): { d: OutlierDetector; log: OutlierEventLog;
   );
   const log = new OutlierEventLog();
   const d = new OutlierDetector({ config, profile, random: new RandomStream(`od-${sc.seed}`), eventSink: log });
-  for (let i = 0; i < sc.hosts; i++) d.addHost(0, `h${i}`);
+  for (let i = 0; i < sc.hosts; i++) d.addHost(`h${i}`);
   return { d, log, profile, config };
 }
 
@@ -306,7 +306,7 @@ describe('per-host counters against a reference model (fc.commands)', () => {
     const r = new ScriptedIntegers([5, 6, 7]);
     const profile = semanticsForOutlierProfile('1.31+').outlier;
     const d = new OutlierDetector({ config: resolveOutlierConfig({ max_ejection_percent: 100, enforcing_consecutive_5xx: 0 }, profile), profile, random: r });
-    const h = d.addHost(0, 'h0');
+    const h = d.addHost('h0');
     for (let i = 0; i < 50; i++) d.putHttpResponseCode(h, 500, 0);
     expect(r.consumed).toBe(0);
   });

@@ -85,7 +85,7 @@ describe('outlier detector membership (EDS removal)', () => {
     http(d, slots[1], 503, 10, 1); // in-flight requests finishing after the removal
     expect(d.isMember(slots[1])).toBe(false);
     expect(d.stats().ejections_detected_consecutive_5xx).toBe(0);
-    expect(d.addHostAt(slots[1], 2, 'h1')).toBe(slots[1]);
+    expect(d.addHostAt(slots[1], 'h1')).toBe(slots[1]);
     http(d, slots[1], 503, 4, 3); // 4 after the return: the 4 before were forgotten
     expect(d.stats().ejections_detected_consecutive_5xx).toBe(0);
     http(d, slots[1], 503, 1, 3);

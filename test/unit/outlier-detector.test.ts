@@ -106,7 +106,7 @@ describe('consecutive errors (spec §2, §4)', () => {
     expect(d.consecutive5xx(slots[0])).toBe(0);
     http(d, slots[1], 500, 5, 2);
     d.removeHost(slots[1]);
-    const reused = d.addHost(2, 'h2');
+    const reused = d.addHost('h2');
     expect(reused).toBe(slots[1]);
     d.runPosts(3);
     expect(d.stats().ejections_detected_consecutive_5xx).toBe(1);

@@ -27,7 +27,7 @@ export function build(
     eventSink: log,
   });
   const slots: number[] = [];
-  for (let i = 0; i < (opts.hosts ?? 1); i++) slots.push(d.addHost(0, `h${i}`));
+  for (let i = 0; i < (opts.hosts ?? 1); i++) slots.push(d.addHost(`h${i}`));
   return { d, log, slots };
 }
 

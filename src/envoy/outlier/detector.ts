@@ -109,10 +109,10 @@ export class OutlierDetector {
 
   /**
    * Adds a host with fresh state (spec §3) and returns its slot. Slots of removed hosts are reused;
-   * the sweep order is insertion order regardless of slot numbers. `now` is accepted for symmetry
-   * with the other entry points (a new host has no time-dependent state).
+   * the sweep order is insertion order regardless of slot numbers. A new host has no
+   * time-dependent state, so no time is taken.
    */
-  addHost(_now: number, name?: string): number {
+  addHost(name?: string): number {
     const slot = this.hosts.add(name ?? '');
     if (name === undefined) this.hosts.names[slot] = `host${slot}`;
     return slot;
@@ -122,7 +122,7 @@ export class OutlierDetector {
    * Adds a host back into a given free slot (a host that left EDS and returns keeps its index in
    * the caller's tables); it starts fresh, as a new Envoy host does.
    */
-  addHostAt(slot: number, _now: number, name: string): number {
+  addHostAt(slot: number, name: string): number {
     return this.hosts.add(name, slot);
   }
 
