@@ -15,7 +15,3 @@ export function registerCategory(category: string, replay: CategoryReplay): void
 export function replayForCategory(category: string): CategoryReplay | undefined {
   return registry.get(category);
 }
-
-export function registeredCategories(): string[] {
-  return [...registry.keys()].sort();
-}

@@ -32,15 +32,6 @@ export class IstioConfigError extends Error {
   }
 }
 
-/** One line: `file: document N (Kind/name): path: message`. */
-export function formatWarning(w: IstioWarning): string {
-  const where: string[] = [];
-  if (w.file) where.push(w.file);
-  if (w.document !== undefined) where.push(`document ${w.document}${w.resource ? ` (${w.resource})` : ''}`);
-  if (w.path) where.push(w.path);
-  return `${where.length ? `${where.join(': ')}: ` : ''}${w.message} [${w.code}]`;
-}
-
 /** `spec.endpoints[0].locality` from path parts. */
 export function formatPath(path: readonly (string | number | symbol)[]): string {
   let out = '';

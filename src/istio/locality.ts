@@ -11,8 +11,6 @@ export const LABEL_NETWORK = 'topology.istio.io/network';
 export const LABEL_CLUSTER = 'topology.istio.io/cluster';
 export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
 
-export const EMPTY_LOCALITY: Locality = Object.freeze({ region: '', zone: '', subzone: '' }) as Locality;
-
 /** "region/zone/subzone" split on '/'; missing parts are empty (label.SplitLocalityLabel). */
 export function parseLocality(text: string | undefined): Locality {
   if (!text) return { region: '', zone: '', subzone: '' };
@@ -25,10 +23,6 @@ export function formatLocality(l: Locality | null | undefined): string {
   if (l.subzone) return `${l.region}/${l.zone}/${l.subzone}`;
   if (l.zone) return `${l.region}/${l.zone}`;
   return l.region;
-}
-
-export function isEmptyLocality(l: Locality | null | undefined): boolean {
-  return !l || (l.region === '' && l.zone === '' && l.subzone === '');
 }
 
 /**

@@ -65,11 +65,6 @@ export interface TranslateOptions {
   enableLocalityWeightedLbConfig?: boolean;
 }
 
-/** Everything failsim knows about a master build, as one switch. */
-export function istioMasterOptions(istioMinor: number): TranslateOptions {
-  return { istioMinor, networkFirstFailoverPriority: true, zoneAwareLbSetting: true, autoSendUnhealthyEndpoints: true };
-}
-
 export interface TranslatedCluster {
   host: string;
   port: number;

@@ -3,7 +3,7 @@
  * file with a top-level `name` and `istio` or `envoy`) is run and its one-line summary compared with
  * the folder's golden.txt (`<file>: <summary>` per line, sorted by file name).
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { oneLineSummary } from '../sim/one-line.ts';
@@ -39,9 +39,4 @@ export function modelFolders(root: string): string[] {
     .map((d) => join(root, d.name))
     .filter((f) => scenarioFiles(f).length > 0)
     .sort();
-}
-
-export function readGolden(folder: string): string | undefined {
-  const p = join(folder, GOLDEN_FILE);
-  return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
 }

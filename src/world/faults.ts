@@ -22,7 +22,6 @@ import {
   type ScenarioLocality,
 } from '../config/scenario.ts';
 
-export const FAULT_NONE = 0;
 export const FAULT_CONNECT_REFUSED = 1;
 export const FAULT_CONNECT_TIMEOUT = 2;
 export const FAULT_HTTP_ERROR = 3;

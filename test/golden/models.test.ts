@@ -2,8 +2,15 @@
  * Every model's one-line summaries must match its checked-in golden.txt: a behaviour change shows up
  * as a diff in review. After a deliberate change: `npm run golden:update`.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { goldenText, modelFolders, readGolden } from '../../src/node/golden.ts';
+import { GOLDEN_FILE, goldenText, modelFolders } from '../../src/node/golden.ts';
+
+function readGolden(folder: string): string | undefined {
+  const p = join(folder, GOLDEN_FILE);
+  return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+}
 
 const folders = modelFolders('models');
 

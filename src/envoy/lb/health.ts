@@ -48,7 +48,3 @@ export function coarseHealth(flags: number): number {
 export function excludedMask(drainingExcluded: boolean): number {
   return PENDING_ACTIVE_HC | EXCLUDED_VIA_IMMEDIATE_HC_FAIL | (drainingExcluded ? EDS_STATUS_DRAINING : 0);
 }
-
-export function isExcluded(flags: number, drainingExcluded: boolean): boolean {
-  return (flags & excludedMask(drainingExcluded)) !== 0;
-}

@@ -84,14 +84,6 @@ export function choosePriority(hash: number, healthyLoad: Int32Array, degradedLo
   return 0;
 }
 
-export function chosenPriority(code: number): number {
-  return code >> 1;
-}
-
-export function chosenDegraded(code: number): boolean {
-  return (code & 1) === 1;
-}
-
 /**
  * Per-priority availability, loads and panic flags of one load balancer (Envoy keeps the same on every
  * worker: it is a pure function of the host sets, except for the stale corner of §4.4).
