@@ -57,7 +57,12 @@ export function splitResources(files: readonly MeshInputFile[]): RawResource[] {
       const value: unknown = yamlToData(doc, file, text);
       if (value === null || value === undefined) return;
       if (!isMapping(value) || typeof value.kind !== 'string') {
-        errors.push(`${file}: document ${document}: expected a Kubernetes resource (a mapping with apiVersion, kind, metadata)`);
+        // A failsim scenario (its istio:/envoy: file and clients) is the usual wrong file here: say so.
+        const scenario = isMapping(value) && ('istio' in value || 'envoy' in value) && 'clients' in value;
+        errors.push(
+          `${file}: document ${document}: expected a Kubernetes resource (a mapping with apiVersion, kind, metadata)` +
+            (scenario ? `; this is a failsim scenario: give its Istio file (istio: ${String(value.istio ?? value.envoy)}) instead, or run it with failsim run` : ''),
+        );
         return;
       }
       const push = (v: Record<string, unknown>, prefix: (string | number)[]): void => {

@@ -200,6 +200,70 @@ items:
     expect(mesh.notes[1].message).toContain('us-east-1a → region us-east-1');
   });
 
+  test('EndpointSlice nodeName with Nodes but no Pods: locality from the node; WorkloadGroup noted; a ServiceEntry workloadSelector takes WorkloadEntries and pods', () => {
+    const text = `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Node
+  metadata: { name: node-a, labels: { topology.kubernetes.io/region: europe-west4, topology.kubernetes.io/zone: europe-west4-a } }
+- apiVersion: v1
+  kind: Node
+  metadata: { name: node-b, labels: { topology.kubernetes.io/region: europe-west4, topology.kubernetes.io/zone: europe-west4-b } }
+- apiVersion: v1
+  kind: Service
+  metadata: { name: orders, namespace: shop }
+  spec: { selector: { app: orders }, ports: [{ name: http, port: 80 }] }
+- apiVersion: discovery.k8s.io/v1
+  kind: EndpointSlice
+  metadata: { name: orders-x1, namespace: shop, labels: { kubernetes.io/service-name: orders } }
+  addressType: IPv4
+  endpoints:
+  - { addresses: [10.4.0.1], nodeName: node-a, zone: wrong-zone-1 }
+  - { addresses: [10.4.0.2], nodeName: node-b }
+- apiVersion: networking.istio.io/v1
+  kind: WorkloadGroup
+  metadata: { name: legacy, namespace: shop }
+  spec: { metadata: { labels: { app: legacy } }, template: { serviceAccount: legacy } }
+- apiVersion: networking.istio.io/v1
+  kind: WorkloadEntry
+  metadata: { name: legacy-vm-1, namespace: shop }
+  spec: { address: 192.168.7.1, labels: { app: legacy }, locality: onprem/rack1 }
+- apiVersion: v1
+  kind: Pod
+  metadata: { name: legacy-pod, namespace: shop, labels: { app: legacy } }
+  spec: { nodeName: node-b }
+  status: { podIP: 10.4.1.9, conditions: [{ type: Ready, status: "True" }] }
+- apiVersion: networking.istio.io/v1
+  kind: ServiceEntry
+  metadata: { name: legacy, namespace: shop }
+  spec:
+    hosts: [legacy.internal]
+    location: MESH_INTERNAL
+    resolution: STATIC
+    ports: [{ number: 8080, name: http, protocol: HTTP }]
+    workloadSelector: { labels: { app: legacy } }
+`;
+    const mesh = buildMesh([{ file: 'nodes.yaml', text }]);
+    const loc = (host: string) =>
+      mesh.services.find((s) => s.host === host)!.endpoints.map((e) => `${e.address} ${e.locality?.region}/${e.locality?.zone}/${e.locality?.subzone} ${e.labels['kubernetes.io/hostname'] ?? '-'}`);
+    // istiod's rule: the node's labels (the slice's zone is not read when the node is known).
+    expect(loc('orders.shop.svc.cluster.local')).toEqual(['10.4.0.1 europe-west4/europe-west4-a/ node-a', '10.4.0.2 europe-west4/europe-west4-b/ node-b']);
+    expect(loc('legacy.internal')).toEqual(['192.168.7.1 onprem/rack1/ -', '10.4.1.9 europe-west4/europe-west4-b/ node-b']);
+    expect(mesh.notes.map((n) => n.code)).toEqual(['workload-group']);
+    expect(mesh.notes[0]).toMatchObject({ resource: 'WorkloadGroup/legacy', file: 'nodes.yaml' });
+    // The ServiceEntry the simulation reads lists them as its endpoints, the selector gone.
+    const se = mesh.istio.serviceEntries.find((s) => s.name === 'legacy')!;
+    expect(se.spec.endpoints!.map((e) => e.address)).toEqual(['192.168.7.1', '10.4.1.9']);
+    expect(se.spec.workloadSelector).toBeUndefined();
+  });
+
+  test('a failsim scenario given as mesh input is exit 2 saying what to give instead', async () => {
+    const r = await cli(['check', fileURLToPath(new URL('../../models/dynamodb-failover/c-failover.yaml', import.meta.url)), '--no-progress']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('c-failover.yaml: document 1: expected a Kubernetes resource (a mapping with apiVersion, kind, metadata); this is a failsim scenario: give its Istio file (istio: istio.yaml) instead, or run it with failsim run');
+  });
+
   test('region of a zone name by cloud naming', () => {
     expect(regionOfZone('us-east1-b')).toBe('us-east1');
     expect(regionOfZone('us-east-1a')).toBe('us-east-1');
