@@ -46,8 +46,20 @@ export const INCIDENTS: readonly IncidentDef[] = [
   { name: 'pod-restart', kind: 'connect-refused 20s', description: 'one pod refuses connections for 20 s while it restarts', scope: 'pod', fault: { kind: 'connect-refused' }, ...window(20_000) },
 ];
 
-/** A quiet day: 10 minutes, every endpoint answering 0.01 % of requests with 500 (false-ejection check). */
-export const QUIET_DAY = { durationMs: 600_000, fault: { kind: 'http-error', code: 500, rate: 0.0001 } } as const;
+/**
+ * A quiet day (false-ejection check): 10 minutes, every endpoint answering 0.01 % of requests with
+ * 500 for the first 5 minutes, then with 503. Both halves feed consecutive_5xx; only the 503s feed
+ * consecutive_gateway_failure (502/503/504: src/envoy/outlier/detector.ts putHttpResponseCode), so
+ * consecutiveGatewayErrors: 1 shows its false ejections here too instead of looking free to tune.
+ */
+export const QUIET_DAY = {
+  durationMs: 600_000,
+  text: '0.01% background 500s, then 503s, on every endpoint',
+  faults: [
+    { from: '0s', until: '300s', kind: 'http-error', code: 500, rate: 0.0001 },
+    { from: '300s', kind: 'http-error', code: 503, rate: 0.0001 },
+  ],
+} as const;
 
 export interface BatteryOptions {
   /** Client sidecar localities; default: every locality of the service's endpoints. */
@@ -150,7 +162,7 @@ export function planBattery(mesh: Mesh, options: BatteryOptions): BatteryPlan {
           });
         }
       }
-      const noise = [...new Set(svc.endpoints.map((e) => e.address))].map((address) => ({ endpoint: address, from: '0s', ...QUIET_DAY.fault }));
+      const noise = [...new Set(svc.endpoints.map((e) => e.address))].flatMap((address) => QUIET_DAY.faults.map((f) => ({ endpoint: address, ...f })));
       cells.push({
         host: svc.host,
         incident: 'quiet-day',

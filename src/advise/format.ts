@@ -1,5 +1,5 @@
 /** The scorecard as text (what `failsim check` prints) and as the `--json` document. */
-import type { BatteryPlan } from './battery.ts';
+import { QUIET_DAY, type BatteryPlan } from './battery.ts';
 import type { IncidentScore, Scorecard } from './scorecard.ts';
 
 export function pct(x: number | null, digits = 3): string {
@@ -56,7 +56,7 @@ export function formatScorecard(plan: BatteryPlan, card: Scorecard): string {
   const q = card.quietDay;
   lines.push(
     '',
-    `quiet day (10 min, 0.01% background 500s on every endpoint): ${+q.falseEjections.toFixed(1)} false ejections, ` +
+    `quiet day (10 min, ${QUIET_DAY.text}): ${+q.falseEjections.toFixed(1)} false ejections, ` +
       `${pct(q.crossLocalityShare, 2)} cross-locality, client errors ${pct(q.errorRate.mean)}` +
       `${q.noHealthyUpstream > 0 ? `, ${Math.round(q.noHealthyUpstream)} "no healthy upstream"` : ''} — ${q.pass ? 'pass' : 'FAIL'}`,
   );

@@ -61,7 +61,7 @@ export function addCheckCommand(program: Command, ctx: CommandContext): void {
       'Build a world around your mesh configuration (Kubernetes Services, EndpointSlices, Pods, Nodes, Istio\n' +
         'resources), hit each locality that gets priority-0 traffic with the standard incidents (hard down,\n' +
         'blackhole, 20% 503 brownout, flapping, 10x latency, pod restart) and a quiet day with background\n' +
-        '500s, and judge each against the SLO. Exit 0 when every incident meets it, 1 when any fails, 2 on\n' +
+        '500s then 503s, and judge each against the SLO. Exit 0 when every incident meets it, 1 when any fails, 2 on\n' +
         'bad input (docs/check.md).',
     );
   addAdviseOptions(cmd).action(async (configs: string[], opts: AdviseOpts) => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,21 @@ describe('failsim check', () => {
     // maxEjectionPercent 34 of 9 hosts lets the 3 pods of a zone out: each zone fails over to the others.
     for (const h of hard) expect(h.crossLocalityShare).toBeGreaterThan(0.3);
     expect(r.code).toBe(doc.verdict === 'pass' ? 0 : 1);
+  });
+
+  test('the quiet day prices both detectors: one gateway error is enough to eject with consecutiveGatewayErrors 1 (its 503 half), not with 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'failsim-check-gw-'));
+    const quiet = async (gateway: number) => {
+      const dr = join(dir, `dr-${gateway}.yaml`);
+      writeFileSync(dr, readFileSync(join(fixtures, 'dr-reviews.yaml'), 'utf8').replace('consecutive5xxErrors: 5', `consecutive5xxErrors: 5\n      consecutiveGatewayErrors: ${gateway}`));
+      const r = await cli(['check', join(fixtures, 'static-3zones.yaml'), dr, '--client-locality', 'us-east1/us-east1-b', '--istio', '1.28', '--replications', '3', '--json', '--no-progress']);
+      expect(r.err).toBe('');
+      return JSON.parse(r.out).quietDay;
+    };
+    // 300 requests/s for the 5 minutes of 503s at 0.01 %: about 9 background 503s a day, each an
+    // ejection at 1 (seeds 1-3: 1, 12 and 8); at 2 it takes two in a row from one sidecar to one pod.
+    expect((await quiet(1)).falseEjections).toBeGreaterThanOrEqual(3);
+    expect((await quiet(2)).falseEjections).toBe(0);
   });
 
   test('bad input is exit 2 with a message: a DestinationRule alone, a bad SLO, a bad world file', async () => {

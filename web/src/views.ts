@@ -158,7 +158,7 @@ export function renderScorecard(container: HTMLElement, doc: ScorecardDocument):
   container.replaceChildren(
     h('p', {}, 'Verdict: ', verdict(doc.verdict === 'pass'), ` against the SLO ${doc.slo} — ${doc.hosts.join(', ')}, ${doc.replications} replication${doc.replications === 1 ? '' : 's'} per incident.`),
     t,
-    h('p', {}, `Quiet day (0.01 % background 500s, 10 min): ${q.falseEjections} false ejection${q.falseEjections === 1 ? '' : 's'}, client error rate ${interval(q.errorRate)}, traffic outside the client's locality ${pct(q.crossLocalityShare)} — `, verdict(q.pass), '.'),
+    h('p', {}, `Quiet day (0.01 % background 500s, then 503s, 10 min): ${q.falseEjections} false ejection${q.falseEjections === 1 ? '' : 's'}, client error rate ${interval(q.errorRate)}, traffic outside the client's locality ${pct(q.crossLocalityShare)} — `, verdict(q.pass), '.'),
     h('p', { class: 'hint' }, '— : never happened in any run. The battery is failsim check: it builds its own world around the Istio file (latency by distance, 300 requests/s from 3 sidecars per client locality; docs/check.md), so the scenario\'s clients, endpoints and faults do not apply; its version and client localities do.'),
   );
 }
