@@ -11,8 +11,9 @@
  * The Envoy rules themselves (detector, LB, router) have their own unit and conformance tests; what
  * is checked here is that the simulator connects them as Envoy does: which host an attempt reaches,
  * what the router reports to the detector and when, that an ejection reaches the LB, that each
- * sidecar has its own detector, route timeouts, retries, no-healthy-upstream, server capacity and
- * abandoned work, determinism, and that a model can be run twice.
+ * sidecar has its own detector, active health checks reaching the LB, route timeouts, retries,
+ * no-healthy-upstream, server capacity and abandoned work, determinism, and that a model can be run
+ * twice.
  */
 import { describe, expect, it } from 'vitest';
 import { readScenarioValue } from '../../src/config/load-scenario.ts';
@@ -192,6 +193,41 @@ describe('simulation wiring: world → detector → LB', () => {
     expect(s.retries).toBe(1);
     expect(s.requests.failed).toBe(999 - before);
     expect(out.result.ejectionIntervals.map((i) => i.fromMs)).toEqual([2001]);
+  });
+});
+
+describe('simulation wiring: control plane → LB', () => {
+  it('active health checks: each sidecar marks the refusing host after 2 failed checks, sends it nothing while marked, and takes it back after 2 passes', () => {
+    const out = run(
+      envoyFile(),
+      scenario({
+        clients: [{ locality: 'r1', replicas: 2, rate: '100/s', arrivals: 'constant' }],
+        faults: [{ endpoint: A, from: '2s', until: '5s', kind: 'connect-refused' }],
+        controlPlane: { healthCheck: { interval: '1s', timeout: '100ms', unhealthyThreshold: 2, healthyThreshold: 2 } },
+      }),
+    );
+    const changes = out.summary.controlPlane!.changes;
+    expect(changes.map((c) => [c.endpoint, c.sidecar, c.down])).toEqual(
+      expect.arrayContaining([[A, 'clients0-sidecar0', true], [A, 'clients0-sidecar1', true], [A, 'clients0-sidecar0', false], [A, 'clients0-sidecar1', false]]),
+    );
+    expect(changes).toHaveLength(4);
+    // Checks 1 s apart (each armed when the previous answer came): the second refused check after
+    // 2 s marks the host (≥ 1 s and < 2 s after the fault, plus the 1 ms refusal); the second pass
+    // after 5 s brings it back.
+    const down = Math.max(...changes.filter((c) => c.down).map((c) => c.atMs));
+    const up = Math.min(...changes.filter((c) => !c.down).map((c) => c.atMs));
+    expect(down - 2000).toBeGreaterThanOrEqual(1000);
+    expect(down - 2000).toBeLessThan(2000 + 10);
+    expect(up - 5000).toBeGreaterThanOrEqual(1000);
+    expect(up - 5000).toBeLessThan(2000 + 10);
+    expect(attemptsBetween(out, 0, Math.ceil(down / 1000) * 1000, Math.floor(up / 1000) * 1000)).toBe(0);
+    const after = Math.ceil(up / 1000) * 1000;
+    expect(Math.abs(attemptsBetween(out, 0, after, 10_000) - arrivalsBetween(100, after, 10_000) / 2)).toBeLessThanOrEqual(1);
+    // No retries and no detector: the requests that failed are those sent to the host from the
+    // fault's start until it was marked, half of the arrivals then.
+    const failed = out.summary.requests.failed;
+    expect(Math.abs(failed - arrivalsBetween(100, 2000, down) / 2)).toBeLessThanOrEqual(2);
+    expect(out.summary.ejections.enforced).toBe(0);
   });
 });
 
