@@ -19,7 +19,7 @@
  * only by their settings. The recommendation: among the points that meet the SLO and never eject
  * on the quiet day, those whose failed requests are within a factor `errorTolerance` (default 2)
  * of the fewest, the one that keeps the most traffic local (then the fewest failures, then the
- * fewest changes from the current settings). Pure: runs go through the JobRunner given.
+ * fewest changes from the current settings, then the lower maxEjectionPercent). Pure: runs go through the JobRunner given.
  *
  * Retries: when the http route the host's sidecar clients use (a VirtualService) has a `retries`
  * block, the same search also varies its `attempts`, `retryRemoteLocalities` (Istio ≥ 1.6, see
@@ -237,8 +237,11 @@ export function rankCandidates(points: readonly PointResult[], current: Settings
   if (ok.length === 0) return [];
   const best = Math.min(...ok.map((p) => p.failedRequests));
   const isClose = (p: PointResult) => p.failedRequests <= Math.max(best * tolerance, best + 1);
+  // Equal scores: fewer changes, then the lower cap (a cap that ejects more than needed only adds
+  // the risk of ejecting every host: experiments/dynamodb-tuning, "50, not 100"), then the key.
+  const cap = (p: PointResult) => Number(p.settings.maxEjectionPercent ?? 0);
   const tieBreak = (a: PointResult, b: PointResult) =>
-    changes(a.settings, current) - changes(b.settings, current) || settingsKey(a.settings).localeCompare(settingsKey(b.settings));
+    changes(a.settings, current) - changes(b.settings, current) || cap(a) - cap(b) || settingsKey(a.settings).localeCompare(settingsKey(b.settings));
   const close = ok.filter(isClose).sort((a, b) => a.crossLocalityShare - b.crossLocalityShare || a.failedRequests - b.failedRequests || tieBreak(a, b));
   const rest = ok.filter((p) => !isClose(p)).sort((a, b) => a.failedRequests - b.failedRequests || a.crossLocalityShare - b.crossLocalityShare || tieBreak(a, b));
   return [...close, ...rest];

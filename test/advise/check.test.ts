@@ -29,6 +29,7 @@ describe('failsim check', () => {
     expect(doc.incidents.map((i: { name: string }) => i.name)).toEqual(['hard-down', 'blackhole', 'brownout', 'flapping', 'gray-failure', 'pod-restart']);
     const hard = doc.incidents[0];
     for (const key of ['name', 'kind', 'target', 'errorRate', 'failedRequests', 'detectionMs', 'mitigationMs', 'failbackMs', 'crossLocalityShare', 'pass']) expect(hard).toHaveProperty(key);
+    expect(Object.keys(hard.errorRate)).toEqual(['mean', 'low', 'high']);
     expect(hard.target).toBe('us-east1');
     expect(hard.errorRate.mean).toBeGreaterThan(0.999);
     expect(hard.detectionMs).toBeNull(); // the cap ejects nothing

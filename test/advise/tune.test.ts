@@ -140,5 +140,9 @@ describe('failsim tune', () => {
     expect(paretoFront([a, b, c, d, e])).toEqual([e]);
     expect(paretoFront([a, b, c, d])).toEqual([a, b, c, d]);
     expect(paretoFront([a, point(11, 0.6, 0)])).toEqual([a]);
+    // Equal scores and as many changes: the lower cap.
+    const cap100 = point(18, 0.38, 0, true, { maxEjectionPercent: 100 });
+    const cap50 = point(18, 0.38, 0, true, { maxEjectionPercent: 50 });
+    expect(recommend([a, cap100, cap50], { maxEjectionPercent: 10 }, 2)).toBe(cap50);
   });
 });
