@@ -112,8 +112,12 @@ export interface ReadinessSpec {
   debounceAfterMs: number;
   debounceMaxMs: number;
   pushDelayMs: number;
-  /** What EDS does with a not-ready endpoint: leave it out (Istio's default) or send it UNHEALTHY. */
-  unready: 'remove' | 'unhealthy';
+  /**
+   * What EDS does with a not-ready endpoint: leave it out or send it UNHEALTHY; undefined: as istiod
+   * does for the service (UNHEALTHY when it has a trafficDistribution, src/istio/outlier.ts
+   * sendsUnhealthyEndpoints; else left out).
+   */
+  unready: 'remove' | 'unhealthy' | undefined;
 }
 
 /** Envoy active health checking (config.core.v3.HealthCheck); interval, timeout and thresholds are required, as in Envoy. */
@@ -178,7 +182,7 @@ export const DEFAULT_READINESS: ReadinessSpec = Object.freeze({
   debounceAfterMs: 100,
   debounceMaxMs: 10_000,
   pushDelayMs: 0,
-  unready: 'remove' as const,
+  unready: undefined,
 });
 
 /** The endpoint model for an address: its own entry, else `*`, else DEFAULT_ENDPOINT. */

@@ -77,10 +77,19 @@ export interface PanicThresholdInput {
   autoSendUnhealthyEndpoints: boolean;
 }
 
+/**
+ * Whether istiod's EDS sends not-ready endpoints (with health status UNHEALTHY) instead of leaving
+ * them out: PILOT_SEND_UNHEALTHY_ENDPOINTS, a trafficDistribution (pilot/pkg/model/service.go
+ * SupportsUnhealthyEndpoints, 1.28.0), or master's auto-send without minHealthPercent.
+ */
+export function sendsUnhealthyEndpoints(input: Pick<PanicThresholdInput, 'minHealthPercent' | 'forcesUnhealthyEndpoints' | 'autoSendUnhealthyEndpoints'>): boolean {
+  return input.forcesUnhealthyEndpoints || (input.autoSendUnhealthyEndpoints && (input.minHealthPercent ?? 0) <= 0);
+}
+
 /** `common_lb_config.healthy_panic_threshold` as Istio writes it (LB spec §11.7, outlier spec §13.2). */
 export function healthyPanicThreshold(input: PanicThresholdInput): number {
   const mhp = input.minHealthPercent ?? 0;
-  const sendsUnhealthy = input.forcesUnhealthyEndpoints || (input.autoSendUnhealthyEndpoints && mhp <= 0);
+  const sendsUnhealthy = sendsUnhealthyEndpoints(input);
   if (!input.hasOutlierDetection) return sendsUnhealthy ? 0 : ENVOY_DEFAULT_PANIC_THRESHOLD;
   if (input.forcesUnhealthyEndpoints) return 0;
   // ≤ 1.2 wrote it only when > 0 (istio#13682); since 1.3 it is always written (default 0 = no panic).

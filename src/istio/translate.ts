@@ -20,7 +20,7 @@ import { consolidatedDestinationRule } from './destination-rule-merge.ts';
 import { readTrafficDistribution, trafficDistributionSetting, type TrafficDistribution } from './traffic-distribution.ts';
 import type { IstioConfig, IstioResource } from './load.ts';
 import { resourceWarning, type IstioWarning, type SourceRef } from './diagnostics.ts';
-import { healthyPanicThreshold, translateOutlierDetection } from './outlier.ts';
+import { healthyPanicThreshold, sendsUnhealthyEndpoints, translateOutlierDetection } from './outlier.ts';
 import { translateRetries } from './retry.ts';
 import type {
   DestinationRuleSpec,
@@ -89,6 +89,8 @@ export interface TranslatedCluster {
   localitySetting: LocalityLbSettingInput | null;
   /** The service's traffic distribution as Istio reads it for this version ('Any' when none). */
   trafficDistribution: TrafficDistribution;
+  /** EDS sends a not-ready endpoint as UNHEALTHY instead of leaving it out (./outlier.ts sendsUnhealthyEndpoints). */
+  sendsUnhealthyEndpoints: boolean;
   /**
    * Every endpoint the service has for this port and subset, before `distribute` removes any for
    * this client: the world's endpoints (a removed endpoint still exists for other clients).
@@ -390,13 +392,14 @@ function translateOne(
     outlier = t.outlier_detection;
     for (const ig of t.ignored) warnings.push(refWarn(drRef!, 'version-ignored-field', `${ig.field}: ${ig.why} (Istio 1.${minor})`, [...(eff.from.outlierDetection ?? []), ig.field]));
   }
-  const panic = healthyPanicThreshold({
+  const panicInput = {
     istioMinor: minor,
     hasOutlierDetection: hasOD,
     minHealthPercent: eff.outlierDetection?.minHealthPercent,
     forcesUnhealthyEndpoints: (options.sendUnhealthyEndpoints ?? false) || td.distribution !== 'Any',
     autoSendUnhealthyEndpoints: options.autoSendUnhealthyEndpoints ?? false,
-  });
+  };
+  const panic = healthyPanicThreshold(panicInput);
 
   // ---- connect timeout
   const ct = eff.connectionPool?.tcp?.connectTimeout;
@@ -463,6 +466,7 @@ function translateOne(
     outlierDetectionPath: eff.from.outlierDetection,
     localitySetting,
     trafficDistribution: td.distribution,
+    sendsUnhealthyEndpoints: sendsUnhealthyEndpoints(panicInput),
     serviceEndpoints,
     warnings,
   };

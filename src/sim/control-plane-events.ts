@@ -38,7 +38,8 @@ interface SidecarView {
 
 export class ControlPlaneEvents {
   readonly changes: ControlPlaneChange[];
-  private readonly unready: 'remove' | 'unhealthy';
+  /** Per sidecar: the scenario's `unready`, else what istiod does for its cluster's service. */
+  private readonly unready: ('remove' | 'unhealthy')[];
 
   constructor(
     scenario: Scenario,
@@ -51,7 +52,7 @@ export class ControlPlaneEvents {
   ) {
     const { readiness, healthCheck } = scenario.controlPlane;
     const d = scenario.durationMs;
-    this.unready = readiness?.unready ?? 'remove';
+    this.unready = sidecars.map((s) => readiness?.unready ?? (s.group.translated?.sendsUnhealthyEndpoints ? 'unhealthy' : 'remove'));
     const changes: ControlPlaneChange[] = [];
     if (readiness !== null) {
       const ready = readinessChanges(readiness, faults, endpointCount, d, root);
@@ -77,7 +78,7 @@ export class ControlPlaneEvents {
     this.sidecars.forEach((s, index) => {
       const host = this.hostOf(s, c.endpoint);
       if (host < 0) return;
-      if (this.unready === 'unhealthy') s.lb.setHostHealth(host, c.down ? FAILED_EDS_HEALTH : HEALTHY_FLAGS);
+      if (this.unready[index] === 'unhealthy') s.lb.setHostHealth(host, c.down ? FAILED_EDS_HEALTH : HEALTHY_FLAGS);
       else if (c.down) {
         if (s.lb.isEjected(host)) this.ejections.record(index, host, false, now);
         s.detector?.removeHost(host);

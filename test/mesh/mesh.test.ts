@@ -104,6 +104,43 @@ faults:
     expect(bad.err).toContain('already has 9 endpoints');
   });
 
+  test("a Service with trafficDistribution makes readiness send a not-ready pod UNHEALTHY, as istiod does; without one it is removed", () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'failsim-mesh-unready-'));
+    const withTd = fixture('k8s-3zones.yaml').text.replace('    sessionAffinity: None', '    sessionAffinity: None\n    trafficDistribution: PreferClose');
+    expect(withTd).not.toBe(fixture('k8s-3zones.yaml').text);
+    writeFileSync(join(tmp, 'td-istio.yaml'), meshIstioYaml(buildMesh([{ file: 'td.yaml', text: withTd }, fixture('dr-reviews.yaml')])));
+    writeFileSync(join(tmp, 'plain-istio.yaml'), meshIstioYaml(buildMesh([fixture('k8s-3zones.yaml'), fixture('dr-reviews.yaml')])));
+    const run = (istio: string, unready: string | undefined) => {
+      const file = join(tmp, `${istio}-${unready ?? 'default'}.yaml`);
+      writeFileSync(file, `name: unready
+istio: ${istio}-istio.yaml
+versions: { istio: "1.28" }
+duration: 2m
+seed: 3
+clients:
+  - locality: us-east1/us-east1-b
+    replicas: 2
+    rate: 200/s
+endpoints:
+  "*": { latency: { lognormal: { median: 5ms, p99: 25ms } } }
+faults:
+  - endpoint: 10.8.0.10
+    from: 20s
+    until: 90s
+    kind: connect-refused
+controlPlane:
+  readiness: ${unready ? `{ unready: ${unready} }` : '{}'}
+`);
+      const { scenario, ...rest } = runScenarioFile(file);
+      expect(rest.controlPlane!.changes.length).toBeGreaterThan(0);
+      return JSON.stringify(rest);
+    };
+    expect(run('td', undefined)).toBe(run('td', 'unhealthy'));
+    expect(run('td', undefined)).not.toBe(run('td', 'remove'));
+    expect(run('plain', undefined)).toBe(run('plain', 'remove'));
+    expect(run('plain', undefined)).not.toBe(run('plain', 'unhealthy'));
+  });
+
   test('a directory of files is read like the files themselves', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'failsim-mesh-dir-'));
     writeFileSync(join(tmp, 'a-dump.yaml'), fixture('k8s-3zones.yaml').text);

@@ -208,7 +208,7 @@ describe('controlPlane', () => {
       debounceAfterMs: 100,
       debounceMaxMs: 10_000,
       pushDelayMs: 0,
-      unready: 'remove',
+      unready: undefined, // as istiod does for the service (src/sim/control-plane-events.ts)
     });
   });
 
