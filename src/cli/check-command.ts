@@ -18,17 +18,21 @@ import { addAdviseOptions, positiveInt, readAdviseInputs, type AdviseOpts } from
 import type { CommandContext } from './main.ts';
 import { sweepProgress } from './progress.ts';
 
-/** Runs jobs on a worker pool with a progress bar; the pool is closed afterwards. */
-export async function runWithPool(ctx: CommandContext, opts: AdviseOpts, label: string, body: (run: JobRunner) => Promise<void>): Promise<void> {
+/**
+ * Runs jobs on a worker pool with a progress bar; the pool is closed afterwards. `atMost`: the most
+ * runs the body will ask for (tune's budget), shown as the total instead of the runs asked so far.
+ */
+export async function runWithPool(ctx: CommandContext, opts: AdviseOpts, label: string, body: (run: JobRunner) => Promise<void>, atMost?: number): Promise<void> {
   const pool = createAdvisePool(positiveInt(opts.workers, defaultWorkers(), '--workers', 256));
   const progress = sweepProgress(ctx, opts.progress !== false && opts.json !== true, label);
   let before = 0;
   const runner: JobRunner = (jobs, onDone) => {
-    progress.update(before, before + jobs.length);
-    return pool.runner(jobs, (done, total) => {
-      onDone?.(done, total);
-      progress.update(before + done, before + total);
-      if (done === total) before += total;
+    const total = (n: number) => Math.max(atMost ?? 0, before + n);
+    progress.update(before, total(jobs.length));
+    return pool.runner(jobs, (done, n) => {
+      onDone?.(done, n);
+      progress.update(before + done, total(n));
+      if (done === n) before += n;
     });
   };
   try {

@@ -117,7 +117,7 @@ export function addTuneCommand(program: Command, ctx: CommandContext): void {
     let result: TuneResult | undefined;
     await runWithPool(ctx, opts, 'tune', async (run) => {
       result = await tune(plan, mesh, run, { budget, budgetIsDefault, replications: plan.replications, fields });
-    });
+    }, budget);
     const r = result!;
     const doc = tuneDocument(plan, r);
     if (opts.out) {

@@ -150,6 +150,7 @@ export function buildMesh(files: readonly MeshInputFile[], options: BuildMeshOpt
       (s) => (s.obj.metadata.namespace ?? 'default') === ns && s.obj.metadata.labels?.[SERVICE_NAME_LABEL] === svc.metadata.name,
     );
     const endpoints: MeshEndpoint[] = [];
+    let notReady = 0;
     const slicePortByName = new Map<string, number>();
     for (const s of slices) {
       for (const p of s.obj.ports ?? []) if (p.port != null) slicePortByName.set(p.name ?? '', p.port);
@@ -161,7 +162,10 @@ export function buildMesh(files: readonly MeshInputFile[], options: BuildMeshOpt
         if (e.hints != null) hintsSeen = true;
         // endpointslice.go endpointHealthStatus: ready unless conditions.ready is false; Istio does not send
         // unready endpoints by default (PILOT_SEND_UNHEALTHY_ENDPOINTS false).
-        if (e.conditions?.ready === false) continue;
+        if (e.conditions?.ready === false) {
+          notReady += e.addresses.length;
+          continue;
+        }
         for (const address of e.addresses) {
           const pod =
             e.targetRef?.kind === 'Pod' && e.targetRef.name
@@ -191,7 +195,11 @@ export function buildMesh(files: readonly MeshInputFile[], options: BuildMeshOpt
       for (const p of pods) {
         if ((p.obj.metadata.namespace ?? 'default') !== ns || !matches(svc.spec.selector, p.obj.metadata.labels)) continue;
         const ready = p.obj.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-        if (!ready || !p.obj.status?.podIP) continue;
+        if (!p.obj.status?.podIP) continue;
+        if (!ready) {
+          notReady++;
+          continue;
+        }
         const nodeName = p.obj.spec?.nodeName;
         const labels: Record<string, string> = { ...(p.obj.metadata.labels ?? {}) };
         if (nodeName) labels[LABEL_HOSTNAME] = nodeName;
@@ -211,6 +219,15 @@ export function buildMesh(files: readonly MeshInputFile[], options: BuildMeshOpt
       }
     }
     const trafficDistribution = svc.spec.trafficDistribution ?? svc.metadata.annotations?.[TRAFFIC_DISTRIBUTION_ANNOTATION];
+    if (trafficDistribution !== undefined && notReady > 0) {
+      // Service.SupportsUnhealthyEndpoints (pilot/pkg/model/service.go, 1.28.0): with a traffic
+      // distribution istiod sends them as UNHEALTHY, where they count in priority health and panic.
+      note(
+        'unready-endpoints-left-out',
+        `${notReady} not-ready endpoint${notReady > 1 ? 's' : ''} left out: istiod sends the not-ready endpoints of a Service with trafficDistribution (${trafficDistribution}) to sidecars as UNHEALTHY, where they count in priority health and the panic threshold; failsim simulates only the ready ones`,
+        raw,
+      );
+    }
     const ports: ServicePort[] = [];
     for (const p of svc.spec.ports ?? []) {
       if (p.protocol === 'UDP' || p.protocol === 'SCTP') continue;

@@ -39,6 +39,17 @@ describe('failsim check', () => {
     expect(Object.keys(doc.quietDay)).toEqual(expect.arrayContaining(['falseEjections', 'crossLocalityShare']));
   });
 
+  test('--envoy instead of --istio: on Envoy 1.27 (Istio 1.19) the cap is not strict yet, so the seed configuration fails over and passes', async () => {
+    const r = await cli(['check', join(models, 'istio.yaml'), ...seedArgs.filter((a) => a !== '--istio' && a !== '1.28'), '--envoy', '1.27', '--replications', '1', '--json']);
+    expect(r.err).toBe('');
+    const doc = JSON.parse(r.out);
+    expect([doc.istioMinor, doc.envoyMinor]).toEqual([19, 27]);
+    expect(doc.incidents[0].detectionMs).toBeGreaterThan(0);
+    expect(doc.incidents[0].crossLocalityShare).toBeGreaterThan(0.5);
+    expect(doc.verdict).toBe('pass');
+    expect(r.code).toBe(0);
+  });
+
   let mep50Output = '';
   test('with maxEjectionPercent 50 it passes: us-east-1 is ejected and traffic fails over', async () => {
     const r = await cli(['check', join(models, 'istio-mep50.yaml'), ...seedArgs, '--replications', '2', '--workers', '2', '--json']);

@@ -233,7 +233,10 @@ items:
     expect(svc.trafficDistribution).toBe('PreferSameZone'); // spec wins over the annotation (GetTrafficDistribution)
     const se = mesh.documents[0] as { metadata: { annotations: Record<string, string> } };
     expect(se.metadata.annotations['networking.istio.io/traffic-distribution']).toBe('PreferSameZone');
-    expect(mesh.notes.map((n) => n.code)).toEqual(['endpointslice-hints', 'locality-from-endpointslice-zone']);
+    // 10.1.0.3 is not ready: left out, and with a traffic distribution istiod would have sent it UNHEALTHY.
+    expect(mesh.notes.map((n) => n.code)).toEqual(['unready-endpoints-left-out', 'endpointslice-hints', 'locality-from-endpointslice-zone']);
+    expect(mesh.notes[0].message).toContain('1 not-ready endpoint left out: istiod sends');
+    mesh.notes.shift();
     expect(mesh.notes[1].message).toContain('us-east-1a → region us-east-1');
   });
 
