@@ -29,6 +29,8 @@
 import YAML from 'yaml';
 import { UserError } from '../config/errors.ts';
 import { parseDurationMs } from '../config/durations.ts';
+import { smallestMaxEjectionPercentFor } from '../envoy/outlier/max-ejection-percent.ts';
+import { outlierProfile, outlierProfileIdForEnvoyMinor } from '../envoy/profiles.ts';
 import { findRoute } from '../istio/translate.ts';
 import type { Mesh } from '../mesh/build.ts';
 import { batteryJobs, type BatteryPlan } from './battery.ts';
@@ -151,8 +153,12 @@ export function tunedRoute(mesh: Mesh, host: string): TunedRoute | null {
   return { name: found.vs.name, vsIndex: mesh.istio.virtualServices.indexOf(found.vs), routeIndex: found.index, retries: { ...found.route.retries } };
 }
 
-/** The smallest maxEjectionPercent that lets every host of the largest priority-0 locality out. */
+/**
+ * The smallest maxEjectionPercent that lets every host of the largest priority-0 locality out at
+ * once, under the max-ejection rule of the plan's Envoy (Istio sets no always_eject_one_host).
+ */
 export function localityCap(plan: BatteryPlan, mesh: Mesh): number {
+  const profile = outlierProfile(outlierProfileIdForEnvoyMinor(plan.envoyMinor));
   let cap = 0;
   for (const host of plan.hosts) {
     const svc = mesh.services.find((s) => s.host === host)!;
@@ -162,9 +168,9 @@ export function localityCap(plan: BatteryPlan, mesh: Mesh): number {
       const count = svc.endpoints.filter((e) => e.locality && localityText(e.locality) === cell.target).length;
       perLocality.set(cell.target, count);
     }
-    for (const k of perLocality.values()) cap = Math.max(cap, Math.ceil((100 * k) / n));
+    for (const k of perLocality.values()) cap = Math.max(cap, smallestMaxEjectionPercentFor(k, n, false, profile));
   }
-  return Math.min(100, Math.max(1, cap));
+  return Math.max(1, cap);
 }
 
 function localityText(l: { region: string; zone: string; subzone: string }): string {

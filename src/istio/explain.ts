@@ -4,7 +4,7 @@
  */
 import { localityKey, type EnvoyCluster, type Locality, type RetryPolicyConfig } from '../envoy/cluster.ts';
 import type { ResolvedVersions } from '../envoy/profiles.ts';
-import { maxEjectableHosts } from '../envoy/outlier/max-ejection-percent.ts';
+import { maxEjectableHosts, smallestMaxEjectionPercentFor } from '../envoy/outlier/max-ejection-percent.ts';
 import { resolveOutlierConfig, type OutlierConfig } from '../envoy/outlier/config.ts';
 import { PriorityLoadState } from '../envoy/lb/priority-load.ts';
 import type { IstioConfig } from './load.ts';
@@ -140,8 +140,7 @@ export function explainCluster(t: ExplainClusterInput, locality: Locality, versi
   const envoy = `Envoy 1.${versions.envoyMinor} (${profile.id} rules)`;
 
   if (od && cap === 0 && n > 0) {
-    let need = 1;
-    while (need <= 100 && maxEjectableHosts(n, need, od.always_eject_one_host, profile) < 1) need++;
+    const need = smallestMaxEjectionPercentFor(1, n, od.always_eject_one_host, profile);
     warnings.push({
       code: 'ejection-cap-ejects-nothing',
       message:

@@ -7,7 +7,7 @@ import {
   resolveVersions,
   semanticsForEnvoyMinor,
 } from '../../src/envoy/profiles.ts';
-import { maxEjectableHosts } from '../../src/envoy/outlier/max-ejection-percent.ts';
+import { maxEjectableHosts, smallestMaxEjectionPercentFor } from '../../src/envoy/outlier/max-ejection-percent.ts';
 
 describe('semantics profiles', () => {
   it('maps Envoy versions to the spec §9 profiles', () => {
@@ -103,5 +103,24 @@ describe('ejection capacity (outlier spec §5.1 table)', () => {
         expect(cap(n, m, '1.22-1.26')).toBe(Math.min(n, Math.max(1, Math.ceil((n * m) / 100 - 1e-9))));
       }
     }
+  });
+
+  it('the smallest maxEjectionPercent that lets k of N out is the rule read backwards, per profile', () => {
+    for (const id of OUTLIER_PROFILES) {
+      const profile = outlierProfile(id);
+      for (let n = 1; n <= 30; n++) {
+        for (let k = 1; k <= n; k++) {
+          const m = smallestMaxEjectionPercentFor(k, n, false, profile);
+          expect(maxEjectableHosts(n, m, false, profile)).toBeGreaterThanOrEqual(k);
+          if (m > 1) expect(maxEjectableHosts(n, m - 1, false, profile)).toBeLessThan(k);
+          // Strict rule: k·100/N ≤ m; legacy: (k−1)·100/N < m, so at most the strict value.
+          if (profile.maxEjectionRule === 'strict') expect(m).toBe(Math.ceil((100 * k) / n - 1e-9));
+          else expect(m).toBeLessThanOrEqual(Math.ceil((100 * k) / n - 1e-9));
+        }
+      }
+    }
+    // The seed's two endpoints, one per region, on Istio 1.28: 50 lets one region out.
+    expect(smallestMaxEjectionPercentFor(1, 2, false, outlierProfile('1.28-1.30'))).toBe(50);
+    expect(smallestMaxEjectionPercentFor(1, 2, false, outlierProfile('1.22-1.26'))).toBe(1);
   });
 });

@@ -40,3 +40,18 @@ export function maxEjectableHosts(
   while (active < total && ejectionAllowed(active, total, maxEjectionPercent, alwaysEjectOneHost, profile)) active++;
   return active;
 }
+
+/**
+ * The smallest whole maxEjectionPercent (1–100) under which `hosts` of `total` can be ejected at
+ * the same time; 100 when no value allows it. The rule read backwards: under the strict rule
+ * (≥ 1.27) it is ceil(100·hosts/total), under the legacy one it is lower.
+ */
+export function smallestMaxEjectionPercentFor(
+  hosts: number,
+  total: number,
+  alwaysEjectOneHost: boolean,
+  profile: OutlierProfile,
+): number {
+  for (let mep = 1; mep <= 100; mep++) if (maxEjectableHosts(total, mep, alwaysEjectOneHost, profile) >= hosts) return mep;
+  return 100;
+}
