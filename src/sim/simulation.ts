@@ -287,7 +287,9 @@ export class Simulation implements KernelModel {
     const kernel = this.kernel;
     const now = kernel.now;
     kernel.now = this.router.timerAt[slot];
-    this.endAttempt(slot, this.router.outcome[slot], this.router.status[slot]);
+    // endAttempt's path for a final success: no job, no failure, no retry, no detection queued.
+    this.router.endFinished(slot);
+    this.finishRequest(slot, false);
     kernel.now = now;
   }
 

@@ -290,11 +290,7 @@ export class UpstreamRequests {
   end(slot: number, outcome: number, status: number): number {
     const now = this.clock.now;
     const route = this.routes[this.route[slot]];
-    const host = this.host[slot];
-    this.host[slot] = -1;
-    // Invalidates the other pending end of this attempt (per-try timeout vs a late answer).
-    this.attemptSeq[slot] = (this.attemptSeq[slot] + 1) | 0;
-    route.lb.activeRequests[host]--;
+    const host = this.closeAttempt(slot);
     const d = route.detector;
     if (d !== undefined) {
       if (outcome === AttemptOutcome.RESPONSE) reportResponseHeaders(d, host, status, now);
@@ -313,20 +309,37 @@ export class UpstreamRequests {
   }
 
   /**
+   * `end` for an attempt whose named end finishes the request succeeded (namedEndFinishesRequest):
+   * the same closing and report, without the retry decision that could only say "no" (it draws
+   * nothing; the flag it clears is reset when the slot is reused). The caller records the request.
+   */
+  endFinished(slot: number): void {
+    const route = this.routes[this.route[slot]];
+    const host = this.closeAttempt(slot);
+    if (route.detector !== undefined) reportResponseHeaders(route.detector, host, this.status[slot], this.clock.now);
+  }
+
+  /** The attempt in flight is over: no host, its pending end stale, one request less on the host. */
+  private closeAttempt(slot: number): number {
+    const host = this.host[slot];
+    this.host[slot] = -1;
+    // Invalidates the other pending end of this attempt (per-try timeout vs a late answer).
+    this.attemptSeq[slot] = (this.attemptSeq[slot] + 1) | 0;
+    this.routes[this.route[slot]].lb.activeRequests[host]--;
+    return host;
+  }
+
+  /**
    * The route timeout fired. The attempt in flight (its host is returned, -1 if none) is
    * reset: one awaiting headers is reported as a 504 timeout, one still connecting is not reported
    * (it has no host yet in Envoy's terms). The request is finished, failed (504 UT).
    */
   routeTimeout(slot: number): number {
-    const host = this.host[slot];
-    if (host >= 0) {
-      const route = this.routes[this.route[slot]];
-      route.lb.activeRequests[host]--;
-      const outcome = this.connected[slot] === 1 ? AttemptOutcome.GLOBAL_TIMEOUT : AttemptOutcome.GLOBAL_TIMEOUT_CONNECTING;
-      if (route.detector !== undefined) reportAttemptFailure(route.detector, host, outcome, this.clock.now, route.reportsOverflowToOutlier);
-      this.host[slot] = -1;
-      this.attemptSeq[slot] = (this.attemptSeq[slot] + 1) | 0;
-    }
+    if (this.host[slot] < 0) return -1;
+    const route = this.routes[this.route[slot]];
+    const host = this.closeAttempt(slot);
+    const outcome = this.connected[slot] === 1 ? AttemptOutcome.GLOBAL_TIMEOUT : AttemptOutcome.GLOBAL_TIMEOUT_CONNECTING;
+    if (route.detector !== undefined) reportAttemptFailure(route.detector, host, outcome, this.clock.now, route.reportsOverflowToOutlier);
     return host;
   }
 
