@@ -21,6 +21,17 @@ spec:
   - {address: ${resolution === 'STATIC' ? '10.0.0.2' : 'b.example.com'}, locality: r2/z1}
 ${extra}`;
 
+/** A STATIC ServiceEntry with one HTTP port and the given `endpoints:` lines (YAML, indented). */
+const staticServiceEntry = (endpoints: string) => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: svc}
+spec:
+  hosts: [svc.example.com]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints:
+${endpoints}`;
+
 const dr = (body: string, name = 'dr') => `---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -138,17 +149,9 @@ describe('item 3: traffic distribution (loadbalancer.go GetLocalityLbSetting, se
     expect(cluster(annotated('PreferClose'), 26).trafficDistribution).toBe('PreferClose');
   });
   test('PreferSameNode ranks the client node first (kubernetes.io/hostname, label.go AugmentLabels)', () => {
-    const yaml = `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: svc}
-spec:
-  hosts: [svc.example.com]
-  ports: [{number: 80, name: http, protocol: HTTP}]
-  resolution: STATIC
-  endpoints:
-  - {address: 10.0.0.1, locality: r1/z1}
+    const yaml = staticServiceEntry(`  - {address: 10.0.0.1, locality: r1/z1}
   - {address: 10.0.0.2, locality: r1/z1}
-`;
+`);
     const config = parseIstioYaml(yaml, 'istio.yaml');
     config.serviceEntries[0].trafficDistribution = 'PreferSameNode';
     config.serviceEntries[0].endpointTopology = [{ node: 'node-a' }, { node: 'node-b' }];
@@ -270,17 +273,9 @@ ${extra}  http:
     expect(cluster(y, 11).cluster.outlier_detection).toMatchObject({ split_external_local_origin_errors: true, consecutive_local_origin_failure: 3 });
   });
   test('endpoint locality comes only from the locality field or the istio-locality label (serviceentry/conversion.go convertEndpoint, 1.28.0)', () => {
-    const y = `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: svc}
-spec:
-  hosts: [svc.example.com]
-  ports: [{number: 80, name: http, protocol: HTTP}]
-  resolution: STATIC
-  endpoints:
-  - {address: 10.0.0.1, labels: {topology.kubernetes.io/region: r1, topology.kubernetes.io/zone: z1}}
+    const y = staticServiceEntry(`  - {address: 10.0.0.1, labels: {topology.kubernetes.io/region: r1, topology.kubernetes.io/zone: z1}}
   - {address: 10.0.0.2, labels: {istio-locality: r2.z1}}
-`;
+`);
     const c = cluster(y, 28);
     expect(c.cluster.endpoints.map((e) => [e.address, e.locality.region, e.locality.zone])).toEqual([
       ['10.0.0.1', '', ''],
@@ -288,17 +283,9 @@ spec:
     ]);
   });
   test('groups are ordered by the raw locality label (endpoint_builder.go sort.Strings(locs), 1.28.0)', () => {
-    const y = `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: {name: svc}
-spec:
-  hosts: [svc.example.com]
-  ports: [{number: 80, name: http, protocol: HTTP}]
-  resolution: STATIC
-  endpoints:
-  - {address: 10.0.0.1, locality: "r1/"}
+    const y = staticServiceEntry(`  - {address: 10.0.0.1, locality: "r1/"}
   - {address: 10.0.0.2, locality: "r1"}
-`;
+`);
     // "r1" and "r1/" are two LocalityLbEndpoints with the same locality, "r1" first.
     expect(cluster(y, 28).cluster.endpoints.map((e) => e.address)).toEqual(['10.0.0.2', '10.0.0.1']);
   });
