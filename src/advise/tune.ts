@@ -30,7 +30,7 @@ import YAML from 'yaml';
 import { UserError } from '../config/errors.ts';
 import { parseDurationMs } from '../config/durations.ts';
 import { smallestMaxEjectionPercentFor } from '../envoy/outlier/max-ejection-percent.ts';
-import { outlierProfile, outlierProfileIdForEnvoyMinor } from '../envoy/profiles.ts';
+import { semanticsForEnvoyMinor } from '../envoy/profiles.ts';
 import { findRoute } from '../istio/translate.ts';
 import type { Mesh } from '../mesh/build.ts';
 import { batteryJobs, type BatteryPlan } from './battery.ts';
@@ -158,7 +158,7 @@ export function tunedRoute(mesh: Mesh, host: string): TunedRoute | null {
  * once, under the max-ejection rule of the plan's Envoy (Istio sets no always_eject_one_host).
  */
 export function localityCap(plan: BatteryPlan, mesh: Mesh): number {
-  const profile = outlierProfile(outlierProfileIdForEnvoyMinor(plan.envoyMinor));
+  const profile = semanticsForEnvoyMinor(plan.envoyMinor).outlier;
   let cap = 0;
   for (const host of plan.hosts) {
     const svc = mesh.services.find((s) => s.host === host)!;
