@@ -3,7 +3,7 @@
  * client (same zone, same region, another region), the client sidecars and their traffic. Every
  * value has a default; a small world file overrides any of them (docs/check.md).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../config/errors.ts';
 import { formatPath, issueMessages } from '../config/issues.ts';
 import type { Locality } from '../envoy/cluster.ts';

@@ -7,7 +7,7 @@
  * says what was expected and what was given), then the cross-field checks (`from < until ≤ duration`,
  * windows that are multiples of the bucket, ...) once every field parsed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from './errors.ts';
 import { formatDurationMs, parseDurationMs, parseRate } from './durations.ts';
 import { LOCALITY_EXPECTATION, localityTextProblem } from './locality-text.ts';

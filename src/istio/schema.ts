@@ -4,7 +4,7 @@
  * type, bad duration, out-of-range numbers, unknown fields); fields Istio accepts but failsim does
  * not model are accepted as `unknown` and reported as warnings by ./unmodelled.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDurationMs } from '../config/durations.ts';
 
 export const API_VERSIONS = [

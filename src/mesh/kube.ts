@@ -4,7 +4,7 @@
  * ...): objects are loose, only the fields read are checked, and a wrong type there is an error
  * naming the path.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const str = (what = 'a string') => z.string({ error: `expected ${what}` });
 const stringMap = z.record(z.string(), z.string({ error: 'expected a string value' }), { error: 'expected a map of strings' });

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../config/errors.ts';
 import { formatPath, issueMessages } from '../config/issues.ts';
 import { parseFieldPath, parseOverride } from '../config/overrides.ts';

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../config/errors.ts';
 import { issueMessages } from '../config/issues.ts';
 import type { Experiment } from './experiment.ts';
