@@ -37,17 +37,13 @@ import { batteryJobs, type BatteryPlan } from './battery.ts';
 import type { JobRunner, RunMetrics } from './job.ts';
 import { scoreBattery, type Scorecard } from './scorecard.ts';
 import { planBudget, spaceFillingSubset } from './tune-budget.ts';
+import { OUTLIER_FIELDS, RETRY_FIELDS, TUNED_FIELDS, isRetryField, type TunedField } from './tuned-fields.ts';
 
-export const OUTLIER_FIELDS = ['consecutive5xxErrors', 'consecutiveGatewayErrors', 'interval', 'baseEjectionTime', 'maxEjectionPercent'] as const;
-/** The VirtualService http route's `retries` fields tune varies when the route has a retries block. */
-export const RETRY_FIELDS = ['attempts', 'perTryTimeout', 'retryRemoteLocalities'] as const;
-export const TUNED_FIELDS = [...OUTLIER_FIELDS, ...RETRY_FIELDS] as const;
-export type TunedField = (typeof TUNED_FIELDS)[number];
-type RetryField = (typeof RETRY_FIELDS)[number];
+export { TUNED_FIELDS, isRetryField, type TunedField } from './tuned-fields.ts';
+
 /** DestinationRule (and VirtualService retries) field names; a field absent here is left as the user has it. */
 export type Settings = Partial<Record<TunedField, number | string | boolean>>;
 
-export const isRetryField = (f: TunedField): f is RetryField => (RETRY_FIELDS as readonly string[]).includes(f);
 
 const C5XX = [1, 2, 3, 5, 10];
 const INTERVALS = ['1s', '5s', '10s', '30s'];

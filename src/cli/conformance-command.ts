@@ -1,10 +1,12 @@
 /** `failsim conformance FILE... [--profile P]`: replays conformance vector files. */
 import type { Command } from 'commander';
-import { OUTLIER_PROFILES, isOutlierProfileId } from '../envoy/profiles.ts';
-import { runConformanceFile } from '../conformance/runner.ts';
-import type { CaseResult } from '../conformance/types.ts';
-import { UserError } from './errors.ts';
+import { OUTLIER_PROFILES } from '../envoy/profiles.ts';
 import type { CommandContext } from './main.ts';
+
+export interface ConformanceOpts {
+  profile?: string;
+  verbose?: boolean;
+}
 
 export function addConformanceCommand(program: Command, ctx: CommandContext): void {
   program
@@ -18,25 +20,6 @@ export function addConformanceCommand(program: Command, ctx: CommandContext): vo
     .argument('<files...>', 'vector files (outlier-detection.json, load-balancing.json, ...)')
     .option('--profile <profile>', `only this outlier semantics profile (${OUTLIER_PROFILES.join(', ')})`)
     .option('-v, --verbose', 'also print one line per passing case')
-    .action((files: string[], opts: { profile?: string; verbose?: boolean }) => {
-      if (opts.profile !== undefined && !isOutlierProfileId(opts.profile)) {
-        throw new UserError(`--profile: "${opts.profile}" is not one of ${OUTLIER_PROFILES.join(', ')}`);
-      }
-      const results: CaseResult[] = [];
-      for (const file of files) results.push(...runConformanceFile(file, { profile: opts.profile }));
-      let passed = 0;
-      let failed = 0;
-      for (const r of results) {
-        const label = `${r.file}: ${r.vector}${r.profile ? ` [${r.profile}]` : ''}`;
-        if (r.differences.length === 0) {
-          passed++;
-          if (opts.verbose) ctx.stdout(`ok   ${label}\n`);
-        } else {
-          failed++;
-          ctx.stdout(`FAIL ${label}: ${r.differences.join('; ')}\n`);
-        }
-      }
-      ctx.stdout(`${passed} passed, ${failed} failed\n`);
-      ctx.setExitCode(failed > 0 ? 1 : 0);
-    });
+    // The vector runner loads only when the command runs (src/cli/main.ts: start-up).
+    .action(async (files: string[], opts: ConformanceOpts) => (await import('./conformance-action.ts')).conformanceAction(ctx, files, opts));
 }

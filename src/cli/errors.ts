@@ -8,7 +8,7 @@
 import { UserError } from '../config/errors.ts';
 import { OutlierConfigError } from '../envoy/outlier/config.ts';
 import { IstioConfigError } from '../istio/diagnostics.ts';
-import { MissingChartFontError } from '../report/chart-font.ts';
+import { MissingChartFontError } from '../report/missing-chart-font.ts';
 
 export { UserError, located } from '../config/errors.ts';
 

@@ -1,6 +1,12 @@
 /**
  * The `failsim` command line. Each subcommand lives in its own module; this file wires them and turns
  * user errors into one message on stderr and a non-zero exit code (never a stack trace).
+ *
+ * Start-up: a command's options and help (`<name>-command.ts`, commander only) are declared eagerly,
+ * so `failsim --help` and `failsim <command> --help` list everything; what a command does
+ * (`<name>-action.ts`: the simulator, the Istio translation, sweeps, charts…) is imported when the
+ * command runs. The prebuilt bundle splits along these dynamic imports (scripts/build-cli.mjs), so
+ * `failsim run` compiles and evaluates only the code a run needs (experiments/perf/cli-startup.md).
  */
 import { Command, CommanderError } from 'commander';
 import type { RunLimits } from '../sim/limits.ts';

@@ -4,7 +4,7 @@
  * The bar writes to process.stderr directly (it needs cursor control); everything else goes through
  * the command context like all output.
  */
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { CommandContext } from './main.ts';
 
 /** A single run shows its bar only once it has taken this long (short runs stay quiet). */
@@ -26,8 +26,12 @@ export function formatSeconds(s: number): string {
   return `${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** A cli-progress bar on stderr, started on the first update, `format` naming `{value}`/`{total}`. */
-function terminalBar(format: string, showAfterMs: number, scale: (n: number) => number): ProgressReporter {
+/**
+ * A cli-progress bar on stderr, started on the first update, `format` naming `{value}`/`{total}`.
+ * cli-progress is loaded here, on a terminal only (start-up: src/cli/main.ts).
+ */
+async function terminalBar(format: string, showAfterMs: number, scale: (n: number) => number): Promise<ProgressReporter> {
+  const { SingleBar } = await import('cli-progress');
   const createdAt = performance.now();
   let bar: SingleBar | undefined;
   let startedAt = 0;
@@ -51,7 +55,7 @@ function terminalBar(format: string, showAfterMs: number, scale: (n: number) => 
 }
 
 /** Sweep (or check/tune: `label`) progress: a bar on a terminal; elsewhere one line per 10 % of the runs. */
-export function sweepProgress(ctx: CommandContext, enabled: boolean, label = 'sweep'): ProgressReporter {
+export async function sweepProgress(ctx: CommandContext, enabled: boolean, label = 'sweep'): Promise<ProgressReporter> {
   if (!enabled) return SILENT;
   if (process.stderr.isTTY === true) return terminalBar(`${label} [{bar}] {value}/{total} runs | {rate} runs/s | ETA {etaText}`, 0, (n) => n);
   let startedAt = performance.now();
@@ -83,7 +87,7 @@ export function sweepProgress(ctx: CommandContext, enabled: boolean, label = 'sw
  * Single-run progress in simulated seconds: a bar on a terminal once the run has taken
  * RUN_PROGRESS_AFTER_MS of wall time; nothing off a terminal (the run's output is the log).
  */
-export function runProgress(enabled: boolean): ProgressReporter {
+export async function runProgress(enabled: boolean): Promise<ProgressReporter> {
   if (!enabled || process.stderr.isTTY !== true) return SILENT;
   return terminalBar('run [{bar}] {percentage}% of the simulated time | ETA {etaText}', RUN_PROGRESS_AFTER_MS, (ms) => ms);
 }

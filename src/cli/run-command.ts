@@ -1,17 +1,8 @@
 /** `failsim run <scenario>`: one simulation run; a readable summary, or JSON, and output files. */
 import type { Command } from 'commander';
-import { simulateRun } from '../api.ts';
-import { parseDurationMs } from '../config/durations.ts';
-import { readScenarioFiles } from '../node/files.ts';
-import { MissingChartFontError } from '../report/chart-font.ts';
-import { writeRunOutputs } from '../report/run-outputs.ts';
-import { formatRunSummary } from './format-run.ts';
-import { UserError } from './errors.ts';
 import type { CommandContext } from './main.ts';
-import { runProgress } from './progress.ts';
-import { prepareOutputDir } from './output-dir.ts';
 
-interface RunOptions {
+export interface RunOptions {
   json?: boolean;
   out?: string;
   seed?: string;
@@ -48,37 +39,6 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
     )
     .option('--no-progress', 'no progress bar on stderr (shown on a terminal when a run takes over a second)')
     .option('--force', 'run even when the estimate passes the limits (1e9 requests + detector ticks, 1 GiB; docs/limits.md)')
-    .action(async (file: string, opts: RunOptions) => {
-      if (opts.seed !== undefined && !/^\d+$/.test(opts.seed)) {
-        throw new UserError(`--seed: expected a non-negative integer (got "${opts.seed}")`);
-      }
-      if (opts.duration !== undefined && parseDurationMs(opts.duration) === undefined) {
-        throw new UserError(`--duration: expected a duration like 30s, 10m, 1h (got "${opts.duration}")`);
-      }
-      const progress = runProgress(opts.progress !== false);
-      const input = readScenarioFiles(file, {
-        sets: opts.set,
-        seed: opts.seed === undefined ? undefined : Number(opts.seed),
-        duration: opts.duration,
-        onProgress: progress.active ? progress.update : undefined,
-      });
-      if (opts.out !== undefined) prepareOutputDir(opts.out, '--out');
-      let output;
-      try {
-        output = simulateRun({ ...input, limits: opts.force ? 'none' : ctx.limits }, { recordEvents: opts.out !== undefined });
-      } finally {
-        progress.stop();
-      }
-      const { summary, result } = output;
-      const json = `${JSON.stringify(summary, null, 2)}\n`;
-      if (opts.out !== undefined) {
-        try {
-          await writeRunOutputs(opts.out, result, summary, json);
-        } catch (e) {
-          if (e instanceof MissingChartFontError) throw new UserError(e.message);
-          throw e;
-        }
-      }
-      ctx.stdout(opts.json ? json : formatRunSummary(summary));
-    });
+    // The simulator loads only when the command runs (src/cli/main.ts: start-up).
+    .action(async (file: string, opts: RunOptions) => (await import('./run-action.ts')).runAction(ctx, file, opts));
 }

@@ -7,24 +7,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FontMetrics } from './font-metrics.ts';
 import type { ChartFontMetrics } from './chart-style.ts';
+import { MissingChartFontError } from './missing-chart-font.ts';
 
 export { CHART_FONT_FAMILY, type ChartFontMetrics } from './chart-style.ts';
-
-export const CHART_FONT_PACKAGE = 'fonts-dejavu-core';
+export { CHART_FONT_PACKAGE, MissingChartFontError } from './missing-chart-font.ts';
 
 /** Where fonts-dejavu-core puts the faces. */
 export const CHART_FONT_DIR = '/usr/share/fonts/truetype/dejavu';
-
-/** Raised when the chart font is not installed; the message says which package provides it. */
-export class MissingChartFontError extends Error {
-  constructor(readonly path: string) {
-    super(
-      `chart font not found: ${path} (install the Debian package ${CHART_FONT_PACKAGE}: ` +
-        `apt-get install -y ${CHART_FONT_PACKAGE})`,
-    );
-    this.name = 'MissingChartFontError';
-  }
-}
 
 /** Paths of the regular and bold faces, checked to exist. */
 export function chartFontFiles(dir: string = CHART_FONT_DIR): [regular: string, bold: string] {

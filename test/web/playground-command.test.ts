@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { servePage } from '../../src/cli/playground-command.ts';
+import { servePage } from '../../src/cli/playground-action.ts';
 import { DEFAULT_OUT } from '../../web/build.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/failsim.mjs', import.meta.url));

@@ -19,7 +19,7 @@ import { main } from '../../src/cli/main.ts';
 import { readScenarioFiles } from '../../src/node/files.ts';
 import { timelineData } from '../../src/report/timeline-data.ts';
 import { timelineSpec } from '../../src/report/timeline.ts';
-import { servePage } from '../../src/cli/playground-command.ts';
+import { servePage } from '../../src/cli/playground-action.ts';
 import { buildPlayground } from '../../web/build.ts';
 import { encodeShare } from '../../web/src/share.ts';
 import type { PageStatus } from '../../web/src/protocol.ts';
