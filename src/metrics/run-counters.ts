@@ -43,7 +43,7 @@ export class RunCounters {
   attemptStarted(timeMs: number, endpoint: number, priority: number): void {
     this.attempts++;
     this.attemptsByPriority[priority]++;
-    this.series.recordAttempt(timeMs, endpoint, false);
+    this.series.recordAttempt(timeMs, endpoint);
     this.attemptsByEndpoint[endpoint]++;
   }
 

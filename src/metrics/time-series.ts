@@ -66,11 +66,9 @@ export class RunSeries {
     this.latency.record(latencyMs);
   }
 
-  /** An attempt to `endpoint` started at `timeMs`. */
-  recordAttempt(timeMs: number, endpoint: number, failed: boolean): void {
-    const i = this.bucketOf(timeMs) * this.endpointCount + endpoint;
-    this.attempts[i]++;
-    if (failed) this.attemptFailures[i]++;
+  /** An attempt to `endpoint` started at `timeMs` (its failure, if it fails, comes later: recordAttemptFailure). */
+  recordAttempt(timeMs: number, endpoint: number): void {
+    this.attempts[this.bucketOf(timeMs) * this.endpointCount + endpoint]++;
   }
 
   /**

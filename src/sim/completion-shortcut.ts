@@ -62,8 +62,18 @@ export class CompletionShortcut {
   private readonly hostsPerSidecar: number;
   /** Per sidecar: 1 when the static checks pass (LB not reading in-flight counts, no route timeout). */
   private readonly eligible: Uint8Array;
-  /** Per sidecar: ends strictly before this may skip their event (run end, next tick, next change). */
+  /**
+   * Per sidecar: ends strictly before this may skip their event (run end, next tick, next change);
+   * −∞ for a sidecar that fails the static checks, so one comparison covers both.
+   */
   private readonly horizon: Float64Array;
+  /**
+   * FAULT_WINDOW, cached per endpoint (the clock only moves forward): while now < calmValidUntil[e],
+   * an attempt ending at `end` meets no fault window of e exactly when end < calmUntil[e] (the start
+   * of the first window that has not ended; +∞ when none is left).
+   */
+  private readonly calmUntil: Float64Array;
+  private readonly calmValidUntil: Float64Array;
   private readonly nextTickAt: Float64Array;
   /** Per (sidecar, host): the endpoint, and the latest time an attempt armed so far reports a failure. */
   private readonly endpointOf: Int32Array;
@@ -96,6 +106,10 @@ export class CompletionShortcut {
     sidecars.forEach((s, i) => this.endpointOf.set(s.group.hostToEndpoint, i * perSidecar));
     this.failureBy = new Float64Array(n * perSidecar).fill(-Infinity);
     this.controlPlaneAt = Float64Array.from([...controlPlaneAtMs, Infinity]);
+    const endpoints = Math.max(0, ...sidecars.map((s) => Math.max(-1, ...s.group.hostToEndpoint) + 1));
+    // Invalid from the start (valid until −∞): the first attempt at each endpoint fills them.
+    this.calmUntil = new Float64Array(endpoints);
+    this.calmValidUntil = new Float64Array(endpoints).fill(-Infinity);
     for (let i = 0; i < n; i++) this.updateHorizon(i);
   }
 
@@ -117,18 +131,11 @@ export class CompletionShortcut {
    */
   completesNow(slot: number): boolean {
     const router = this.router;
-    const c = this.checks;
     const now = this.clock.now;
     const end = router.timerAt[slot];
     const s = router.route[slot];
     const at = s * this.hostsPerSidecar + router.host[slot];
-    if (
-      this.eligible[s] === 1 &&
-      this.horizon[s] > end &&
-      (!(c & ShortcutCheck.FAILURE_IN_FLIGHT) || this.failureBy[at] < now) &&
-      (!(c & ShortcutCheck.FINAL_SUCCESS) || router.namedEndFinishesRequest(slot)) &&
-      (!(c & ShortcutCheck.FAULT_WINDOW) || this.faults.quietThrough(this.endpointOf[at], now, end))
-    ) {
+    if (this.unobservable(s, at, now, end) && (!(this.checks & ShortcutCheck.FINAL_SUCCESS) || router.namedEndFinishesRequest(slot))) {
       this.taken++;
       return true;
     }
@@ -136,9 +143,45 @@ export class CompletionShortcut {
     return false;
   }
 
-  /** RUN_END, DETECTOR_TICK and CONTROL_PLANE as one bound per sidecar (each a strict "after"). */
+  /**
+   * A first try of `sidecar` at `host`, starting now, ends at `end` in a success that finishes its
+   * request (FINAL_SUCCESS, checked by the router: UpstreamRequests.endsRequestAt): true when
+   * nothing can observe it in between, so it may be done at once, without a router slot.
+   */
+  completesAt(sidecar: number, host: number, end: number): boolean {
+    if (this.unobservable(sidecar, sidecar * this.hostsPerSidecar + host, this.clock.now, end)) {
+      this.taken++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Every check but FINAL_SUCCESS, for an attempt of sidecar `s` on (sidecar, host) `at` from `now` to `end`. */
+  private unobservable(s: number, at: number, now: number, end: number): boolean {
+    const c = this.checks;
+    return (
+      this.horizon[s] > end &&
+      (!(c & ShortcutCheck.FAILURE_IN_FLIGHT) || this.failureBy[at] < now) &&
+      (!(c & ShortcutCheck.FAULT_WINDOW) || this.calmThrough(this.endpointOf[at], now, end))
+    );
+  }
+
+  /** No fault window of `endpoint` touches [now, end] (FaultSchedule.quietThrough, cached). */
+  private calmThrough(endpoint: number, now: number, end: number): boolean {
+    if (!(now < this.calmValidUntil[endpoint])) {
+      const next = this.faults.nextWindowAfter(endpoint, now);
+      this.calmUntil[endpoint] = next < 0 ? 1 / 0 : this.faults.windowFromMs(next);
+      this.calmValidUntil[endpoint] = next < 0 ? 1 / 0 : this.faults.windowUntilMs(next);
+    }
+    return end < this.calmUntil[endpoint];
+  }
+
   private updateHorizon(s: number): void {
     const c = this.checks;
+    if (this.eligible[s] === 0) {
+      this.horizon[s] = -1 / 0;
+      return;
+    }
     let h = 1 / 0;
     if (c & ShortcutCheck.RUN_END) h = this.durationMs;
     if (c & ShortcutCheck.DETECTOR_TICK && this.nextTickAt[s] < h) h = this.nextTickAt[s];

@@ -235,29 +235,64 @@ export class Simulation implements KernelModel {
   onSource(group: number): void {
     const replica = this.arrivals[group].lastReplica;
     this.scheduleArrival(group);
-    const slot = this.router.begin(this.groupFirstSidecar[group] + replica);
+    const route = this.groupFirstSidecar[group] + replica;
+    const router = this.router;
     this.counters.requestsStarted++;
-    this.startAttempt(slot);
+    const host = router.pickFirst(route);
+    if (host !== NO_HOST) {
+      this.decideAttempt(route, host);
+      if (this.finishedAtOnce(route, host)) return;
+    }
+    this.sendDecided(router.beginWithHost(route, host), host);
   }
 
+  /** A retry's attempt starts now (the first try's is in onSource). */
   private startAttempt(slot: number): void {
+    const host = this.router.start(slot);
+    this.counters.retries++;
+    if (host !== NO_HOST) this.decideAttempt(this.router.route[slot], host);
+    this.sendDecided(slot, host);
+  }
+
+  /** The attempt's start is counted and the world decides its answer (into `decision`). */
+  private decideAttempt(route: number, host: number): void {
     const now = this.kernel.now;
+    const sidecar = this.sidecars[route];
+    const endpoint = sidecar.group.hostToEndpoint[host];
+    this.counters.attemptStarted(now, endpoint, sidecar.lb.hostPriority[host]);
+    this.world.decideAttempt(endpoint, now, this.attemptRng[endpoint], sidecar.group.cluster.connect_timeout_ms, this.decision);
+  }
+
+  /**
+   * A first try whose answer finishes the request and that nothing can observe in between
+   * (completion-shortcut.ts) is done now, before it takes a router slot: the router reports it and
+   * the request is recorded as finished at its end. False: it goes the usual way.
+   */
+  private finishedAtOnce(route: number, host: number): boolean {
+    const shortcut = this.shortcut;
+    if (shortcut === null || this.jobs !== null) return false;
     const router = this.router;
-    const host = router.start(slot);
-    if (router.isRetry(slot)) this.counters.retries++;
+    const end = router.endsRequestAt(route, this.decision);
+    if (end < 0 || !shortcut.completesAt(route, host, end)) return false;
+    const sidecar = this.sidecars[route];
+    router.finishAtOnce(route, host, this.decision.status, end);
+    this.afterReport(sidecar);
+    this.counters.requestFinished(end, sidecar.group.index, false, end - this.kernel.now);
+    return true;
+  }
+
+  /** The attempt in `slot` (decided by decideAttempt, or NO_HOST) goes out: the router names what follows. */
+  private sendDecided(slot: number, host: number): void {
     if (host === NO_HOST) {
       this.counters.noHealthyUpstream++;
       this.finishRequest(slot, true);
       return;
     }
-    const sidecar = this.sidecars[router.route[slot]];
-    const endpoint = sidecar.group.hostToEndpoint[host];
-    this.counters.attemptStarted(now, endpoint, router.hostPriority(slot));
+    const router = this.router;
     const answer = this.decision;
-    this.world.decideAttempt(endpoint, now, this.attemptRng[endpoint], sidecar.group.cluster.connect_timeout_ms, answer);
-    if (this.jobs !== null) this.jobs.send(slot, endpoint, now, answer);
+    if (this.jobs !== null) this.jobs.send(slot, this.sidecars[router.route[slot]].group.hostToEndpoint[host], this.kernel.now, answer);
     const next = router.send(slot, answer);
-    this.afterReport(sidecar);
+    this.afterReport(this.sidecars[router.route[slot]]);
     this.follow(slot, next);
   }
 

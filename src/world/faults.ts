@@ -267,6 +267,27 @@ export class FaultSchedule {
     return true;
   }
 
+  /**
+   * The first fault window of the endpoint that has not ended at `timeMs` (until > t; it may have
+   * begun), or -1. quietThrough(e, t, x) is x < its from, for every x ≥ t.
+   */
+  nextWindowAfter(endpointIndex: number, timeMs: number): number {
+    const end = this.faultStart[endpointIndex + 1];
+    for (let k = this.faultStart[endpointIndex]; k < end; k++) {
+      const i = this.faultList[k];
+      if (timeMs < this.untilMs[i]) return i;
+    }
+    return -1;
+  }
+
+  windowFromMs(faultIndex: number): number {
+    return this.fromMs[faultIndex];
+  }
+
+  windowUntilMs(faultIndex: number): number {
+    return this.untilMs[faultIndex];
+  }
+
   /** The flapping phases of fault i, or null when it does not flap. */
   flappingPhases(faultIndex: number): FlappingPhases | null {
     return this.flapping[faultIndex];

@@ -10,8 +10,8 @@ function series(requests: number[], failures: number[], attempts0: number[], att
   for (let b = 0; b < 30; b++) {
     const t = b * 1000 + 500;
     for (let i = 0; i < requests[b]; i++) s.recordRequest(t, i < failures[b], 5);
-    for (let i = 0; i < attempts0[b]; i++) s.recordAttempt(t, 0, false);
-    for (let i = 0; i < attempts1[b]; i++) s.recordAttempt(t, 1, false);
+    for (let i = 0; i < attempts0[b]; i++) s.recordAttempt(t, 0);
+    for (let i = 0; i < attempts1[b]; i++) s.recordAttempt(t, 1);
   }
   s.finish();
   return s;
@@ -109,7 +109,8 @@ describe('RunSeries', () => {
     expect(s.bucketCount).toBe(3);
     expect(s.attempts.length).toBe(9);
     s.recordRequest(99_999, true, 1);
-    s.recordAttempt(-5, 2, true);
+    s.recordAttempt(-5, 2);
+    s.recordAttemptFailure(-5, 2);
     expect(s.failures[2]).toBe(1);
     expect(s.attemptsAt(0, 2)).toBe(1);
     expect(s.attemptFailures[2]).toBe(1);

@@ -180,27 +180,53 @@ export class UpstreamRequests {
   /** Starts an attempt (first try or retry): chooses its host, or NO_HOST (then the request is finished, failed). */
   start(slot: number): number {
     const route = this.route[slot];
-    const lb = this.routes[route].lb;
     const rs = this.retry;
     rs.onAttemptStart(slot);
+    return this.attach(slot, rs.isRetry(slot) ? this.pickRetry(slot, route) : this.pickFirst(route));
+  }
+
+  /**
+   * Host selection for a request's first try on `route` (start() for a first try, before the
+   * request has a slot): no retry host predicate or priority plugin, hostSelectionRetryCount() 1.
+   * The caller goes on with beginWithHost(), or finishes the request at once (endsRequestAt()).
+   */
+  pickFirst(route: number): number {
+    const ctx = this.contexts[route];
+    ctx.hostSelectionRetryCount = 1;
+    ctx.rejectHosts = null;
+    ctx.retryPriority = null;
+    return this.routes[route].lb.chooseHost(ctx);
+  }
+
+  /** begin() and start() for a first try whose host pickFirst() chose: returns the slot. */
+  beginWithHost(route: number, host: number): number {
+    const slot = this.begin(route);
+    this.retry.onAttemptStart(slot);
+    this.attach(slot, host);
+    return slot;
+  }
+
+  /** Host selection for a retry: previous_hosts predicate and previous_priorities plugin when set. */
+  private pickRetry(slot: number, route: number): number {
+    const rs = this.retry;
     const ctx = this.contexts[route];
     ctx.hostSelectionRetryCount = rs.hostSelectionRetryCount(slot);
-    let usePredicate = false;
+    const policy = rs.policy[slot];
+    const usePredicate = policy.previousHosts;
     const reject = this.rejects[route];
-    if (rs.isRetry(slot)) {
-      const policy = rs.policy[slot];
-      usePredicate = policy.previousHosts;
-      if (usePredicate) rs.markAttempted(slot, reject, 1);
-      ctx.rejectHosts = usePredicate ? reject : null;
-      ctx.retryPriority = this.retryPriorities[slot] !== null && policy.previousPrioritiesUpdateFrequency > 0 ? this.retryPriorities[slot] : null;
-    } else {
-      ctx.rejectHosts = null;
-      ctx.retryPriority = null;
-    }
-    const host = lb.chooseHost(ctx);
+    if (usePredicate) rs.markAttempted(slot, reject, 1);
+    ctx.rejectHosts = usePredicate ? reject : null;
+    ctx.retryPriority = this.retryPriorities[slot] !== null && policy.previousPrioritiesUpdateFrequency > 0 ? this.retryPriorities[slot] : null;
+    const host = this.routes[route].lb.chooseHost(ctx);
     if (usePredicate) rs.markAttempted(slot, reject, 0);
+    return host;
+  }
+
+  /** The attempt in `slot` uses `host` (or found none: NO_HOST, returned as is). */
+  private attach(slot: number, host: number): number {
     if (host < 0) return NO_HOST;
-    rs.onHostAttempted(slot, host);
+    this.retry.onHostAttempted(slot, host);
+    const lb = this.routes[this.route[slot]].lb;
     const rp = this.retryPriorities[slot];
     if (rp !== null) rp.onHostAttempted(lb.hostPriority[host]);
     lb.activeRequests[host]++;
@@ -208,6 +234,38 @@ export class UpstreamRequests {
     // Not connected until send() says so: a route timeout before then finds the attempt connecting.
     this.connected[slot] = 0;
     return host;
+  }
+
+  /**
+   * A first try on `route`, answered now by `answer`, that the router would end by itself, as a
+   * success that finishes the request: the time of that end, or -1. Mirrors send() and
+   * namedEndFinishesRequest() for a request without a route timeout (with one, -1: the route
+   * timeout is armed per request): a response below 500 that the retry policy does not retry,
+   * arriving within the per-try timeout. finishAtOnce() then reports it.
+   */
+  endsRequestAt(route: number, answer: UpstreamAnswer): number {
+    if (answer.outcome !== AttemptOutcome.RESPONSE || this.routes[route].routeTimeoutMs > 0) return -1;
+    const status = answer.status;
+    const policy = this.policies[route];
+    if (status === 200 ? this.finishesOn200[route] === 0 : status >= 500 || wouldRetryFromHeaders(policy, status)) return -1;
+    const now = this.clock.now;
+    const end = now + answer.latencyMs;
+    const perTry = policy.perTryTimeoutMs;
+    if ((perTry > 0 && end > now + perTry) || end === 1 / 0) return -1;
+    return end;
+  }
+
+  /**
+   * The request endsRequestAt() accepted, without a slot: what send() and endFinished() report to
+   * the outlier detector (pool ready now, the response at `end`). Nothing else of the router's
+   * state would outlive it: the host's in-flight count goes up and back down, and the request's
+   * retry state is never read.
+   */
+  finishAtOnce(route: number, host: number, status: number, end: number): void {
+    const d = this.routes[route].detector;
+    if (d === undefined) return;
+    reportPoolReady(d, host, this.clock.now);
+    reportResponseHeaders(d, host, status, end);
   }
 
   /** The last retry decision was "retriable, but num_retries is used up" (Envoy adds URX). */
