@@ -36,6 +36,12 @@
  * error detection ejects and resets the counters without reading them), active health-check
  * verdicts (LB health flags only), successes of other attempts, anything on other hosts.
  *
+ * A first try goes further (Simulation.finishedAtOnce): its host is picked and its answer decided
+ * before it takes a router slot, and when the router says the answer ends the request
+ * (UpstreamRequests.endsRequestAt: FINAL_SUCCESS for a first try) and completesAt() finds nothing
+ * that could observe it, the router reports it (finishAtOnce) and the request is recorded, with no
+ * slot, retry-state row or event at all — half the per-request work of the seed scenario.
+ *
  * Every check keeps the draws in the same order: a successful end draws nothing. Ties at t1 count
  * as "before" (an event already queued for t1 runs before a completion queued later). The run JSON
  * is byte-identical with the shortcut on and off (test/property/completion-shortcut.test.ts), given

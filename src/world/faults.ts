@@ -258,18 +258,14 @@ export class FaultSchedule {
    * window, up phases included): nothing the schedule does can make an attempt fail in it.
    */
   quietThrough(endpointIndex: number, fromMs: number, toMs: number): boolean {
-    const end = this.faultStart[endpointIndex + 1];
-    for (let k = this.faultStart[endpointIndex]; k < end; k++) {
-      const i = this.faultList[k];
-      if (toMs < this.fromMs[i]) return true; // sorted by from: nothing later starts in time
-      if (fromMs < this.untilMs[i]) return false;
-    }
-    return true;
+    const i = this.nextWindowAfter(endpointIndex, fromMs);
+    return i < 0 || toMs < this.fromMs[i];
   }
 
   /**
    * The first fault window of the endpoint that has not ended at `timeMs` (until > t; it may have
-   * begun), or -1. quietThrough(e, t, x) is x < its from, for every x ≥ t.
+   * begun), or -1: quietThrough(e, t, x) is x < its from, for every x ≥ t — and stays so while t
+   * moves forward before its until (sim/completion-shortcut.ts caches it).
    */
   nextWindowAfter(endpointIndex: number, timeMs: number): number {
     const end = this.faultStart[endpointIndex + 1];
