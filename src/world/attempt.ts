@@ -28,6 +28,7 @@ import {
   FAULT_LATENCY,
   FAULT_RESET,
   FaultSchedule,
+  type FaultEffect,
   type FaultEndpoint,
 } from './faults.ts';
 
@@ -65,47 +66,63 @@ export class EndpointWorld {
   /** Decides one attempt to `endpointIndex` started at `nowMs`; writes into `out`. Allocation-free. */
   decideAttempt(endpointIndex: number, nowMs: number, rng: RandomStream, connectTimeoutMs: number, out: AttemptDecision): void {
     const fault = this.faults.faultAt(endpointIndex, nowMs);
-    if (fault !== null) {
-      switch (fault.kind) {
-        case FAULT_CONNECT_REFUSED:
-          out.outcome = AttemptOutcome.CONNECT_FAILURE;
-          out.status = 0;
-          out.latencyMs = this.connectRefusedDelayMs[endpointIndex];
-          return;
-        case FAULT_CONNECT_TIMEOUT:
-          out.outcome = AttemptOutcome.CONNECT_TIMEOUT;
-          out.status = 0;
-          out.latencyMs = connectTimeoutMs;
-          return;
-        case FAULT_BLACKHOLE:
-          out.outcome = AttemptOutcome.PER_TRY_TIMEOUT;
-          out.status = 0;
-          out.latencyMs = 1 / 0; // +∞ as a literal: hot-path conventions, docs/architecture.md
-          return;
-        case FAULT_RESET:
-          out.outcome = AttemptOutcome.RESET_BEFORE_HEADERS;
-          out.status = 0;
-          out.latencyMs = sampleLatencyMs(this.latency[endpointIndex], rng) / 2;
-          return;
-        case FAULT_HTTP_ERROR:
-          if (fault.httpRate >= 1 || rng.uniform() < fault.httpRate) {
-            out.outcome = AttemptOutcome.RESPONSE;
-            out.status = fault.httpCode;
-            out.latencyMs = sampleLatencyMs(this.latency[endpointIndex], rng);
-            return;
-          }
-          break;
-        case FAULT_LATENCY:
-          out.outcome = AttemptOutcome.RESPONSE;
-          out.status = 200;
-          out.latencyMs = sampleLatencyMs(this.latency[endpointIndex], rng) * fault.latencyFactor + fault.latencyAddMs;
-          return;
-      }
-    }
+    // Kept small, so the simulator's attempt path can inline it with the latency draw: the fault
+    // cases are decideUnderFault's.
+    if (fault !== null && decideUnderFault(fault, this.latency[endpointIndex], this.connectRefusedDelayMs[endpointIndex], rng, connectTimeoutMs, out)) return;
     out.outcome = AttemptOutcome.RESPONSE;
     out.status = 200;
     out.latencyMs = sampleLatencyMs(this.latency[endpointIndex], rng);
   }
+}
+
+/**
+ * The answer under a fault acting now, written into `out`; false when the fault lets this attempt
+ * through (an http-error fault with rate < 1 whose draw missed: answered as if healthy).
+ */
+function decideUnderFault(
+  fault: FaultEffect,
+  latency: LatencyModel,
+  connectRefusedDelayMs: number,
+  rng: RandomStream,
+  connectTimeoutMs: number,
+  out: AttemptDecision,
+): boolean {
+  switch (fault.kind) {
+    case FAULT_CONNECT_REFUSED:
+      out.outcome = AttemptOutcome.CONNECT_FAILURE;
+      out.status = 0;
+      out.latencyMs = connectRefusedDelayMs;
+      return true;
+    case FAULT_CONNECT_TIMEOUT:
+      out.outcome = AttemptOutcome.CONNECT_TIMEOUT;
+      out.status = 0;
+      out.latencyMs = connectTimeoutMs;
+      return true;
+    case FAULT_BLACKHOLE:
+      out.outcome = AttemptOutcome.PER_TRY_TIMEOUT;
+      out.status = 0;
+      out.latencyMs = 1 / 0; // +∞ as a literal: hot-path conventions, docs/architecture.md
+      return true;
+    case FAULT_RESET:
+      out.outcome = AttemptOutcome.RESET_BEFORE_HEADERS;
+      out.status = 0;
+      out.latencyMs = sampleLatencyMs(latency, rng) / 2;
+      return true;
+    case FAULT_HTTP_ERROR:
+      if (fault.httpRate >= 1 || rng.uniform() < fault.httpRate) {
+        out.outcome = AttemptOutcome.RESPONSE;
+        out.status = fault.httpCode;
+        out.latencyMs = sampleLatencyMs(latency, rng);
+        return true;
+      }
+      return false;
+    case FAULT_LATENCY:
+      out.outcome = AttemptOutcome.RESPONSE;
+      out.status = 200;
+      out.latencyMs = sampleLatencyMs(latency, rng) * fault.latencyFactor + fault.latencyAddMs;
+      return true;
+  }
+  return false;
 }
 
 /**
