@@ -3,18 +3,21 @@
  * The prebuilt CLI: esbuild bundles the TypeScript sources into dist/ so that `failsim` starts in
  * ≈ 0.1 s of CPU instead of the ≈ 1.1 s tsx spends transpiling at every start (experiments/perf/cli-startup.md).
  *
- *   dist/failsim.mjs       src/cli/main.ts: commander and every command's options and help
- *   dist/<name>-<hash>.mjs what the commands do, split along src/cli's dynamic imports (each
- *                          `<command>-action.ts`, charts, cli-progress) and the chunks they share,
- *                          so `failsim run` loads only the code a run needs (esbuild code splitting)
+ *   dist/failsim.cjs       src/cli/main.ts and every package it imports, one CommonJS file that
+ *                          scripts/load-cli.mjs starts with a V8 code cache. What a command does is
+ *                          imported dynamically (src/cli/main.ts), which esbuild turns into lazy
+ *                          module initialisers: `failsim --help` evaluates commander and the options only
+ *   dist/failsim-<hash>.v8cache  that code cache (written by the first start after a build, named
+ *                          by the bundle's content so that no other bundle can use it)
  *   dist/worker-entry.mjs  the sweep worker (src/sweep/run-job.ts's executeRun as default export);
  *                          src/sweep/pool.ts finds it as './worker-entry.mjs' next to the module it
- *                          runs from (a chunk in dist/), as it finds src/sweep/worker-entry.mjs next
+ *                          runs from (dist/failsim.cjs), as it finds src/sweep/worker-entry.mjs next
  *                          to pool.ts when run through tsx
  *   dist/advise-worker.mjs the check/tune worker (src/advise/job.ts's runBatteryJob), found by
  *                          src/cli/advise-pool.ts the same way (src/cli/advise-worker.mjs under tsx)
- *   dist/manifest.json     a hash of every input and the size of every output, so bin/failsim.mjs
- *                          can tell a current, complete build from a stale one
+ *   dist/manifest.json     a hash of every input, the size and time of every output and the code
+ *                          cache's name, so bin/failsim.mjs can tell a current, complete build from
+ *                          a stale one
  *
  * Built by `npm ci` / `npm install` (the `prepare` script) and again by bin/failsim.mjs whenever a
  * source changed since, so editing src/ never runs old code. dist/ is not committed.
@@ -49,10 +52,23 @@ const sha256 = (bytes) => (crypto ??= createRequire(import.meta.url)('node:crypt
  */
 const SETTLED_MS = 2000;
 
-/** Chunk files are named by content hash (esbuild's `[name]-[hash]`): only these are ever deleted. */
-const CHUNK = /^[\w-]+-[A-Z0-9]{8}\.mjs$/;
+/**
+ * The bundle's import() of an external ES module (vega, vega-lite when charts are drawn) goes
+ * through `__failsimImport`, which scripts/load-cli.mjs passes in: Node 20 loses a vm.Script's
+ * import() callback when the script comes from a code cache. Any other import() fails the build.
+ */
+function routeDynamicImports(text) {
+  const names = EXTERNAL.map((e) => e.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
+  const routed = text.replace(new RegExp(`\\bimport\\(("(?:${names})")\\)`, 'g'), '__failsimImport($1)');
+  const left = /\bimport\(/.exec(routed);
+  if (left) throw new Error(`failsim build: dist/failsim.cjs has an import() the code cache cannot serve: ${routed.slice(left.index, left.index + 60)}`);
+  return routed;
+}
 
-function readManifest(dist) {
+/** Files of earlier builds and code caches: deleted by a build when they are not its own. */
+const OBSOLETE = /^(failsim\.mjs|[\w-]+-[A-Z0-9]{8}\.mjs|failsim-[0-9a-f]{16}\.v8cache)$/;
+
+export function readManifest(dist = DIST) {
   try {
     return JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8'));
   } catch {
@@ -61,33 +77,36 @@ function readManifest(dist) {
 }
 
 /**
- * True when dist/ holds a complete build (every output, at its size) of exactly the files on disk
- * now: each input has the size and modification time recorded for it, or else the recorded hash.
+ * True when dist/ holds a complete build (every output, at the size and time it was written) of
+ * exactly the files on disk now: each input has the size and modification time recorded for it,
+ * or else the recorded hash.
  */
 export function bundleIsCurrent(dist = DIST) {
   try {
     const { files, stats = {}, outputs } = readManifest(dist) ?? {};
     const inputs = Object.entries(files ?? {});
     const outs = Object.entries(outputs ?? {});
+    const written = ([f, [size, mtimeMs]]) => {
+      const st = statSync(join(dist, f));
+      return st.size === size && st.mtimeMs === mtimeMs;
+    };
     const unchanged = ([f, hash]) => {
       const path = join(ROOT, f);
       const { size, mtimeMs } = statSync(path);
       const seen = stats[f];
       return (seen !== undefined && seen[0] === size && seen[1] === mtimeMs) || sha256(readFileSync(path)) === hash;
     };
-    return inputs.length > 0 && outs.length > 0 && outs.every(([f, size]) => statSync(join(dist, f)).size === size) && inputs.every(unchanged);
+    return inputs.length > 0 && outs.length > 0 && outs.every(written) && inputs.every(unchanged);
   } catch {
     return false; // no manifest, or an input or output is gone
   }
 }
 
 /**
- * Builds the CLI (split into chunks) and the two worker bundles. The manifest records the hash of the
- * very bytes esbuild compiled (read by the plugin below), so an edit made while a build runs leaves
- * the bundle stale, never wrongly current. Each file is written under a temporary name and renamed,
- * chunks first, then the entry files, the manifest last, so a process starting meanwhile sees either
- * the old complete build or the new one. Chunks of the build before are kept (a process that started
- * on it may still import them); older ones are deleted.
+ * Builds the CLI bundle and the two worker bundles. The manifest records the hash of the very bytes
+ * esbuild compiled (read by the plugin below), so an edit made while a build runs leaves the bundle
+ * stale, never wrongly current. Each file is written under a temporary name and renamed, the
+ * manifest last, so a process starting meanwhile sees either the old complete build or the new one.
  */
 export async function buildCli(dist = DIST) {
   const esbuild = await import('esbuild');
@@ -117,11 +136,8 @@ export async function buildCli(dist = DIST) {
   const common = {
     bundle: true,
     platform: 'node',
-    format: 'esm',
     target: 'node20',
     external: EXTERNAL,
-    // Bundled CommonJS packages (commander, yaml's CJS parts…) call require(): give ESM one.
-    banner: { js: "import { createRequire as __failsimRequire } from 'node:module'; const require = __failsimRequire(import.meta.url);" },
     // tsconfig.json's useDefineForClassFields: false matters for speed (docs/architecture.md).
     tsconfig: join(ROOT, 'tsconfig.json'),
     plugins: [recordSources],
@@ -129,48 +145,56 @@ export async function buildCli(dist = DIST) {
     absWorkingDir: ROOT,
     write: false,
   };
+  const workerBundle = (contents, name) =>
+    esbuild.build({
+      ...common,
+      format: 'esm',
+      // Bundled CommonJS packages (commander, yaml's CJS parts…) call require(): give ESM one.
+      banner: { js: "import { createRequire as __failsimRequire } from 'node:module'; const require = __failsimRequire(import.meta.url);" },
+      stdin: { contents, resolveDir: ROOT, loader: 'ts' },
+      outfile: join(dist, name),
+    });
   const results = await Promise.all([
+    // CommonJS, because Node 20 can start a CommonJS script from a V8 code cache (vm.Script's
+    // cachedData) and has no such way for an ES module; import.meta.url is the file's URL.
     esbuild.build({
       ...common,
-      entryPoints: { failsim: join(ROOT, 'src/cli/main.ts') },
-      splitting: true,
-      outdir: dist,
-      outExtension: { '.js': '.mjs' },
+      format: 'cjs',
+      entryPoints: [join(ROOT, 'src/cli/main.ts')],
+      outfile: join(dist, 'failsim.cjs'),
+      banner: { js: "const __failsimUrl = require('node:url').pathToFileURL(__filename).href;" },
+      define: { 'import.meta.url': '__failsimUrl' },
     }),
-    esbuild.build({
-      ...common,
-      stdin: { contents: "export { executeRun as default } from './src/sweep/run-job.ts';", resolveDir: ROOT, loader: 'ts' },
-      outfile: join(dist, 'worker-entry.mjs'),
-    }),
-    esbuild.build({
-      ...common,
-      stdin: { contents: "export { runBatteryJob as default } from './src/advise/job.ts';", resolveDir: ROOT, loader: 'ts' },
-      outfile: join(dist, 'advise-worker.mjs'),
-    }),
+    workerBundle("export { executeRun as default } from './src/sweep/run-job.ts';", 'worker-entry.mjs'),
+    workerBundle("export { runBatteryJob as default } from './src/advise/job.ts';", 'advise-worker.mjs'),
   ]);
   mkdirSync(dist, { recursive: true });
   const manifest = join(dist, 'manifest.json');
-  const previous = readManifest(dist)?.outputs ?? {};
   const tmp = `.tmp-${process.pid}`;
-  const outputs = results.flatMap((r) => r.outputFiles);
-  const isChunk = (out) => CHUNK.test(basename(out.path));
-  for (const out of [...outputs.filter(isChunk), ...outputs.filter((o) => !isChunk(o))]) {
+  const outputs = results.flatMap((r) => r.outputFiles).map((o) => ({
+    path: o.path,
+    contents: basename(o.path) === 'failsim.cjs' ? Buffer.from(routeDynamicImports(o.text)) : o.contents,
+  }));
+  const written = [];
+  for (const out of outputs) {
     writeFileSync(out.path + tmp, out.contents);
     renameSync(out.path + tmp, out.path);
+    const { size, mtimeMs } = statSync(out.path);
+    written.push([relative(dist, out.path), [size, mtimeMs]]);
   }
+  const cli = outputs.find((o) => basename(o.path) === 'failsim.cjs');
+  const cache = `failsim-${sha256(cli.contents).slice(0, 16)}.v8cache`;
   const byName = (entries) => Object.fromEntries(entries.sort(([x], [y]) => (x < y ? -1 : 1)));
   const sorted = byName(Object.entries(files));
-  const sizes = byName(outputs.map((o) => [relative(dist, o.path), o.contents.length]));
-  writeFileSync(manifest + tmp, `${JSON.stringify({ files: sorted, stats: byName(Object.entries(stats)), outputs: sizes }, null, 1)}\n`);
+  writeFileSync(manifest + tmp, `${JSON.stringify({ files: sorted, stats: byName(Object.entries(stats)), outputs: byName(written), cache }, null, 1)}\n`);
   renameSync(manifest + tmp, manifest);
   for (const f of readdirSync(dist)) {
-    if (CHUNK.test(f) && !(f in sizes) && !(f in previous)) rmSync(join(dist, f), { force: true });
+    if (OBSOLETE.test(f) && f !== cache) rmSync(join(dist, f), { force: true });
   }
   return { inputs: Object.keys(sorted).length, outputs: outputs.map((o) => relative(ROOT, o.path)) };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const r = await buildCli();
-  const entries = r.outputs.filter((f) => !CHUNK.test(basename(f)));
-  console.log(`failsim: built ${entries.join(', ')} and ${r.outputs.length - entries.length} chunks from ${r.inputs} inputs`);
+  console.log(`failsim: built ${r.outputs.join(', ')} from ${r.inputs} inputs`);
 }

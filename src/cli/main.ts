@@ -5,8 +5,8 @@
  * Start-up: a command's options and help (`<name>-command.ts`, commander only) are declared eagerly,
  * so `failsim --help` and `failsim <command> --help` list everything; what a command does
  * (`<name>-action.ts`: the simulator, the Istio translation, sweeps, charts…) is imported when the
- * command runs. The prebuilt bundle splits along these dynamic imports (scripts/build-cli.mjs), so
- * `failsim run` compiles and evaluates only the code a run needs (experiments/perf/cli-startup.md).
+ * command runs. In the prebuilt bundle (scripts/build-cli.mjs) each such import is a lazy module
+ * initialiser, so `failsim run` evaluates only the code a run needs (experiments/perf/cli-startup.md).
  */
 import { Command, CommanderError } from 'commander';
 import type { RunLimits } from '../sim/limits.ts';
