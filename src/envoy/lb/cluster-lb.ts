@@ -8,7 +8,7 @@
  * priority → availability and loads of all priorities, panic flags, zone-aware state (P0), that
  * priority's locality schedulers (fresh seed) and EDF schedulers (same seed_); RR indexes are kept.
  */
-import type { IntegerSource } from '../../engine/random.ts';
+import { skipDraws, type IntegerSource } from '../../engine/random.ts';
 import type { EnvoyCluster, Locality } from '../cluster.ts';
 import type { EnvoySemantics } from '../profiles.ts';
 import { ABSENT_FROM_EDS, excludedMask, FAILED_OUTLIER_CHECK, HEALTH_HEALTHY } from './health.ts';
@@ -518,8 +518,7 @@ export class ClusterLoadBalancer {
     if (forced >= 0 && (ctx === null || (ctx.retryPriority === null && (ctx.healthyLoadOverride === null || ctx.degradedLoadOverride === null)))) {
       const reject = ctx === null ? null : ctx.rejectHosts;
       const tries = reject === null || reject[forced] === 0 ? 1 : (ctx as PickContext).hostSelectionRetryCount + 1;
-      const random = this.random;
-      for (let i = tries * this.forcedDraws; i > 0; i--) random.next();
+      skipDraws(this.random, tries * this.forcedDraws);
       if (this.forcedRrSource >= 0) this.picker.rrIndex[this.forcedRrSource] += tries;
       this.lastPriority = this.forcedPriority;
       this.lastDegraded = false;
