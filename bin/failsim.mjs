@@ -23,4 +23,4 @@ async function load() {
 
 const cli = await load();
 process.exitCode = await cli.main(process.argv);
-cli.saveCache();
+cli.saveCache(process.exitCode);

@@ -7,8 +7,9 @@
  *                          scripts/load-cli.mjs starts with a V8 code cache. What a command does is
  *                          imported dynamically (src/cli/main.ts), which esbuild turns into lazy
  *                          module initialisers: `failsim --help` evaluates commander and the options only
- *   dist/failsim-<hash>.v8cache  that code cache (written by the first start after a build, named
- *                          by the bundle's content so that no other bundle can use it)
+ *   dist/failsim-<hash>.<command>.v8cache  the code caches (each written by the command's first
+ *                          start after a build, named by the bundle's content so that no other
+ *                          bundle can use them)
  *   dist/worker-entry.mjs  the sweep worker (src/sweep/run-job.ts's executeRun as default export);
  *                          src/sweep/pool.ts finds it as './worker-entry.mjs' next to the module it
  *                          runs from (dist/failsim.cjs), as it finds src/sweep/worker-entry.mjs next
@@ -16,7 +17,7 @@
  *   dist/advise-worker.mjs the check/tune worker (src/advise/job.ts's runBatteryJob), found by
  *                          src/cli/advise-pool.ts the same way (src/cli/advise-worker.mjs under tsx)
  *   dist/manifest.json     a hash of every input, the size and time of every output and the code
- *                          cache's name, so bin/failsim.mjs can tell a current, complete build from
+ *                          caches' name, so bin/failsim.mjs can tell a current, complete build from
  *                          a stale one
  *
  * Built by `npm ci` / `npm install` (the `prepare` script) and again by bin/failsim.mjs whenever a
@@ -66,7 +67,7 @@ function routeDynamicImports(text) {
 }
 
 /** Files of earlier builds and code caches: deleted by a build when they are not its own. */
-const OBSOLETE = /^(failsim\.mjs|[\w-]+-[A-Z0-9]{8}\.mjs|failsim-[0-9a-f]{16}\.v8cache)$/;
+const OBSOLETE = /^(failsim\.mjs|[\w-]+-[A-Z0-9]{8}\.mjs|failsim-[0-9a-f]{16}(\.\w+)?\.v8cache)$/;
 
 export function readManifest(dist = DIST) {
   try {
@@ -183,13 +184,13 @@ export async function buildCli(dist = DIST) {
     written.push([relative(dist, out.path), [size, mtimeMs]]);
   }
   const cli = outputs.find((o) => basename(o.path) === 'failsim.cjs');
-  const cache = `failsim-${sha256(cli.contents).slice(0, 16)}.v8cache`;
+  const cache = `failsim-${sha256(cli.contents).slice(0, 16)}`;
   const byName = (entries) => Object.fromEntries(entries.sort(([x], [y]) => (x < y ? -1 : 1)));
   const sorted = byName(Object.entries(files));
   writeFileSync(manifest + tmp, `${JSON.stringify({ files: sorted, stats: byName(Object.entries(stats)), outputs: byName(written), cache }, null, 1)}\n`);
   renameSync(manifest + tmp, manifest);
   for (const f of readdirSync(dist)) {
-    if (OBSOLETE.test(f) && f !== cache) rmSync(join(dist, f), { force: true });
+    if (OBSOLETE.test(f) && !f.startsWith(`${cache}.`)) rmSync(join(dist, f), { force: true });
   }
   return { inputs: Object.keys(sorted).length, outputs: outputs.map((o) => relative(ROOT, o.path)) };
 }

@@ -30,9 +30,10 @@ const manifest = (): Manifest => JSON.parse(readFileSync(join(dist, 'manifest.js
 /** Runs the bundle's main() in a fresh node process as bin/failsim.mjs does; `cache` says whether its code cache was used. */
 async function bundled(args: string[]): Promise<{ out: string; err: string; cache: string }> {
   const code = `const { loadCli } = await import(${JSON.stringify(join(ROOT as string, 'scripts/load-cli.mjs'))});
-const cli = loadCli(${JSON.stringify(dist)});
-process.exitCode = await cli.main(['node', 'failsim', ...process.argv.slice(1)]);
-cli.saveCache();
+const argv = ['node', 'failsim', ...process.argv.slice(1)];
+const cli = loadCli(${JSON.stringify(dist)}, argv);
+process.exitCode = await cli.main(argv);
+cli.saveCache(process.exitCode);
 process.stderr.write('code cache: ' + cli.cache + '\\n');`;
   const r = await run(process.execPath, ['--input-type=module', '-e', code, '--', ...args], { cwd: ROOT as string, maxBuffer: 1 << 26 });
   const m = /code cache: (\w+)\n$/.exec(r.stderr);
@@ -40,7 +41,7 @@ process.stderr.write('code cache: ' + cli.cache + '\\n');`;
 }
 
 /** Files an earlier build left: the split ES-module bundle's entry and chunks, another bundle's code cache. */
-const LEFTOVERS = ['failsim.mjs', 'run-action-AKYKIQEA.mjs', 'chunk-H3X7XMKA.mjs', 'failsim-0123456789abcdef.v8cache'];
+const LEFTOVERS = ['failsim.mjs', 'run-action-AKYKIQEA.mjs', 'chunk-H3X7XMKA.mjs', 'failsim-0123456789abcdef.v8cache', 'failsim-0123456789abcdef.run.v8cache'];
 
 beforeAll(async () => {
   const cache = join(ROOT as string, 'node_modules/.cache');
@@ -100,9 +101,9 @@ describe('prebuilt CLI bundle', () => {
     expect(readdirSync(dist).sort()).toEqual(['advise-worker.mjs', 'failsim.cjs', 'manifest.json', 'worker-entry.mjs']);
     expect(Object.keys(m.outputs).sort()).toEqual(['advise-worker.mjs', 'failsim.cjs', 'worker-entry.mjs']);
     for (const [f, [size, mtimeMs]] of Object.entries(m.outputs)) expect([size, mtimeMs], f).toEqual([statSync(join(dist, f)).size, statSync(join(dist, f)).mtimeMs]);
-    // The code cache is named after the bundle's bytes (V8 itself only checks a cache against the source's length).
+    // The code caches are named after the bundle's bytes (V8 itself only checks a cache against the source's length).
     const bundle = readFileSync(join(dist, 'failsim.cjs'));
-    expect(m.cache).toBe(`failsim-${createHash('sha256').update(bundle).digest('hex').slice(0, 16)}.v8cache`);
+    expect(m.cache).toBe(`failsim-${createHash('sha256').update(bundle).digest('hex').slice(0, 16)}`);
     expect(bundleIsCurrent(dist)).toBe(true);
 
     const check = (changed: Manifest): boolean => {
@@ -154,8 +155,8 @@ describe('prebuilt CLI bundle', () => {
     expect(sweep.packages).toEqual(expect.arrayContaining(['piscina', '@resvg/resvg-js']));
   });
 
-  test('the first start writes the code cache, later starts use it, a cache V8 rejects is replaced: same bytes each time', async () => {
-    const cachePath = join(dist, manifest().cache);
+  test('the first start of a command writes its code cache, later starts use it, a cache V8 rejects is replaced: same bytes each time', async () => {
+    const cachePath = join(dist, `${manifest().cache}.run.v8cache`);
     rmSync(cachePath, { force: true });
     const reference = (await cli(['run', SEED, '--json', '--no-progress'])).out;
     const first = await bundled(['run', SEED, '--json', '--no-progress']);
@@ -167,6 +168,11 @@ describe('prebuilt CLI bundle', () => {
     const damaged = await bundled(['run', SEED, '--json', '--no-progress']);
     expect([damaged.cache, damaged.out]).toEqual(['rejected', reference]);
     expect((await bundled(['run', SEED, '--json', '--no-progress'])).cache).toBe('used');
+    // Each command its own cache; a command line that fails (a mistyped command, exit 2) writes none.
+    expect((await bundled(['--help'])).cache).toBe('none');
+    expect((await bundled(['--help'])).cache).toBe('used');
+    await expect(bundled(['runn', SEED])).rejects.toThrow(/unknown command 'runn'/);
+    expect(readdirSync(dist).filter((f) => f.endsWith('.v8cache')).sort()).toEqual([`${manifest().cache}.options.v8cache`, `${manifest().cache}.run.v8cache`]);
   });
 
   test('explain, run and --help print what the sources print', async () => {
@@ -178,15 +184,17 @@ describe('prebuilt CLI bundle', () => {
     }
   });
 
-  test('a sweep on two bundled workers, charts included, writes the bytes of an in-process one', async () => {
+  test('a sweep on two bundled workers, charts included, writes the bytes of an in-process one, with and without its code cache', async () => {
     const exp = fixture('small.yaml');
-    const viaBundle = join(tempDir(), 'bundle');
     const viaSources = join(tempDir(), 'sources');
-    // From the code cache: the charts' import() of vega goes through the loader (scripts/load-cli.mjs).
-    expect((await bundled(['sweep', exp, '--workers', '2', '--out', viaBundle, '--no-progress'])).cache).toBe('used');
     expect((await cli(['sweep', exp, '--workers', '1', '--out', viaSources, '--no-progress'])).code).toBe(0);
     const reference = outputs(viaSources);
     expect(Object.keys(reference).filter((f) => f.endsWith('.png')).length).toBeGreaterThan(0);
-    expect(outputs(viaBundle)).toEqual(reference);
+    // From the code cache the second time: the charts' import() of vega goes through the loader (scripts/load-cli.mjs).
+    for (const cache of ['none', 'used']) {
+      const viaBundle = join(tempDir(), 'bundle');
+      expect((await bundled(['sweep', exp, '--workers', '2', '--out', viaBundle, '--no-progress'])).cache).toBe(cache);
+      expect(outputs(viaBundle)).toEqual(reference);
+    }
   });
 });
