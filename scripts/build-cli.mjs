@@ -190,7 +190,8 @@ export async function buildCli(dist = DIST) {
   writeFileSync(manifest + tmp, `${JSON.stringify({ files: sorted, stats: byName(Object.entries(stats)), outputs: byName(written), cache }, null, 1)}\n`);
   renameSync(manifest + tmp, manifest);
   for (const f of readdirSync(dist)) {
-    if (OBSOLETE.test(f) && !f.startsWith(`${cache}.`)) rmSync(join(dist, f), { force: true });
+    const ours = f.startsWith(`${cache}.`) && f.split('.').length === 3; // failsim-<hash>.<command>.v8cache
+    if (OBSOLETE.test(f) && !ours) rmSync(join(dist, f), { force: true });
   }
   return { inputs: Object.keys(sorted).length, outputs: outputs.map((o) => relative(ROOT, o.path)) };
 }
