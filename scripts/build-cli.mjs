@@ -66,6 +66,17 @@ function routeDynamicImports(text) {
   return routed;
 }
 
+/**
+ * esbuild escapes non-ASCII characters in strings but leaves them in comments and regular
+ * expressions; escaped there too (`\uXXXX` means the same character in a regular expression, a
+ * string or an identifier, and is plain text in a comment), the bundle is ASCII and
+ * scripts/load-cli.mjs reads it as Latin-1: 1.6 ms instead of 5 ms for UTF-8 with a few non-ASCII
+ * characters, and V8 gets a one-byte string.
+ */
+function asciiOnly(text) {
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Files of earlier builds and code caches: deleted by a build when they are not its own. */
 const OBSOLETE = /^(failsim\.mjs|[\w-]+-[A-Z0-9]{8}\.mjs|failsim-[0-9a-f]{16}(\.\w+)?\.v8cache)$/;
 
@@ -174,7 +185,7 @@ export async function buildCli(dist = DIST) {
   const tmp = `.tmp-${process.pid}`;
   const outputs = results.flatMap((r) => r.outputFiles).map((o) => ({
     path: o.path,
-    contents: basename(o.path) === 'failsim.cjs' ? Buffer.from(routeDynamicImports(o.text)) : o.contents,
+    contents: basename(o.path) === 'failsim.cjs' ? Buffer.from(asciiOnly(routeDynamicImports(o.text)), 'latin1') : o.contents,
   }));
   const written = [];
   for (const out of outputs) {

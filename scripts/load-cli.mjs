@@ -44,7 +44,8 @@ export function loadCli(dist, argv = process.argv) {
   // Node's CommonJS wrapper, so the bundle sees the variables a CommonJS module has, and the import()
   // it makes of vega and vega-lite (ES modules) when it draws charts: a script started from a code
   // cache has no import() of its own on Node 20 (scripts/build-cli.mjs routes them here).
-  const source = `(function (exports, require, module, __filename, __dirname, __failsimImport) {${readFileSync(file, 'utf8')}\n})`;
+  // ASCII only (scripts/build-cli.mjs): Latin-1 reads it faster than UTF-8, as a one-byte string.
+  const source = `(function (exports, require, module, __filename, __dirname, __failsimImport) {${readFileSync(file, 'latin1')}\n})`;
   const script = new vm.Script(source, { filename: file, cachedData });
   const state = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
   const module = { exports: {} };

@@ -135,6 +135,7 @@ describe('prebuilt CLI bundle', () => {
   test('--help evaluates only commander and the commands\' options; run evaluates the simulator but no sweep, advise, chart or progress-bar code', () => {
     const text = readFileSync(join(dist, 'failsim.cjs'), 'utf8');
     expect(text).not.toMatch(/\bimport\(/); // vega and vega-lite go through __failsimImport
+    expect(text).not.toMatch(/[^\x00-\x7f]/); // ASCII, read as Latin-1 by scripts/load-cli.mjs
     const graph = evaluationGraph(text);
     const help = graph.load;
     expect(help.modules).toEqual(expect.arrayContaining(['src/cli/main.ts', 'src/cli/run-command.ts', 'node_modules/commander/index.js']));
