@@ -174,7 +174,9 @@ export async function buildCli(dist = DIST) {
       format: 'cjs',
       entryPoints: [join(ROOT, 'src/cli/main.ts')],
       outfile: join(dist, 'failsim.cjs'),
-      banner: { js: "const __failsimUrl = require('node:url').pathToFileURL(__filename).href;" },
+      // Strict mode for the whole file, as the ES-module bundle had (esbuild's own "use strict"
+      // comes after the banner, where it is no directive): every function, bundled packages' too.
+      banner: { js: "'use strict';\nconst __failsimUrl = require('node:url').pathToFileURL(__filename).href;" },
       define: { 'import.meta.url': '__failsimUrl' },
     }),
     workerBundle("export { executeRun as default } from './src/sweep/run-job.ts';", 'worker-entry.mjs'),

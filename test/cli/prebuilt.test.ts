@@ -136,6 +136,7 @@ describe('prebuilt CLI bundle', () => {
     const text = readFileSync(join(dist, 'failsim.cjs'), 'utf8');
     expect(text).not.toMatch(/\bimport\(/); // vega and vega-lite go through __failsimImport
     expect(text).not.toMatch(/[^\x00-\x7f]/); // ASCII, read as Latin-1 by scripts/load-cli.mjs
+    expect(text.startsWith("'use strict';\n")).toBe(true); // strict throughout, as an ES module is
     const graph = evaluationGraph(text);
     const help = graph.load;
     expect(help.modules).toEqual(expect.arrayContaining(['src/cli/main.ts', 'src/cli/run-command.ts', 'node_modules/commander/index.js']));
