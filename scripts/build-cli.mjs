@@ -80,7 +80,8 @@ function asciiOnly(text) {
 /** Files of earlier builds and code caches: deleted by a build when they are not its own. */
 const OBSOLETE = /^(failsim\.mjs|[\w-]+-[A-Z0-9]{8}\.mjs|failsim-[0-9a-f]{16}(\.\w+)?\.v8cache)$/;
 
-export function readManifest(dist = DIST) {
+/** dist/manifest.json, or undefined when there is none (or it is unreadable). */
+function readManifest(dist) {
   try {
     return JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8'));
   } catch {
