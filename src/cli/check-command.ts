@@ -12,10 +12,10 @@ export function addCheckCommand(program: Command, ctx: CommandContext): void {
     .command('check')
     .summary('run the standard incident battery against your mesh: scorecard and pass/fail verdict')
     .description(
-      'Build a world around your mesh configuration (Kubernetes Services, EndpointSlices, Pods, Nodes, Istio\n' +
-        'resources), hit each locality that gets priority-0 traffic with the standard incidents (hard down,\n' +
-        'blackhole, 20% 503 brownout, flapping, 10x latency, pod restart) and a quiet day with background\n' +
-        '500s then 503s, and judge each against the SLO. Exit 0 when every incident meets it, 1 when any fails, 2 on\n' +
+      'Build a world around your mesh configuration (Kubernetes Services, EndpointSlices, Pods, Nodes, Istio ' +
+        'resources), hit each locality that gets priority-0 traffic with the standard incidents (hard down, ' +
+        'blackhole, 20% 503 brownout, flapping, 10x latency, pod restart) and a quiet day with background ' +
+        '500s then 503s, and judge each against the SLO. Exit 0 when every incident meets it, 1 when any fails, 2 on ' +
         'bad input (docs/check.md).',
     );
   // The battery, the worker pool and the report load only when the command runs (src/cli/main.ts: start-up).

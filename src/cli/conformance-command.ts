@@ -13,8 +13,8 @@ export function addConformanceCommand(program: Command, ctx: CommandContext): vo
     .command('conformance')
     .summary('replay conformance vectors through the Envoy/Istio modules')
     .description(
-      'Replay conformance vector files (shared/conformance format) through the Envoy and Istio modules.\n' +
-        'Prints one line per failure and a closing "N passed, M failed".\n' +
+      'Replay conformance vector files (shared/conformance format) through the Envoy and Istio modules. ' +
+        'Prints one line per failure and a closing "N passed, M failed". ' +
         'Exit 0 if all passed, 1 if any failed, 2 for an unreadable or malformed file.',
     )
     .argument('<files...>', 'vector files (outlier-detection.json, load-balancing.json, ...)')

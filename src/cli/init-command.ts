@@ -15,8 +15,8 @@ export function addInitCommand(program: Command, ctx: CommandContext): void {
     .command('init')
     .summary('write a commented scenario for your mesh (the world check builds) to stdout')
     .description(
-      'Write, to stdout, a commented scenario for the mesh: the clients, endpoint latencies by distance\n' +
-        'and one example incident that failsim check would run, for editing by hand and failsim run.\n' +
+      'Write, to stdout, a commented scenario for the mesh: the clients, endpoint latencies by distance ' +
+        'and one example incident that failsim check would run, for editing by hand and failsim run. ' +
         'The Istio configuration it simulates is written to --istio-out (default mesh-istio.yaml).',
     );
   addAdviseOptions(cmd, false)

@@ -10,8 +10,8 @@ export function addReportCommand(program: Command, ctx: CommandContext): void {
     .command('report')
     .summary('write one self-contained interactive HTML report of a run or sweep')
     .description(
-      'Write one self-contained interactive HTML report (works offline) of a run directory\n' +
-        '(failsim run --out: timeline, key numbers, effective config) or a sweep directory\n' +
+      'Write one self-contained interactive HTML report (works offline) of a run directory ' +
+        '(failsim run --out: timeline, key numbers, effective config) or a sweep directory ' +
         '(heatmaps, Pareto front, eCDFs, per-point summary).',
     )
     .argument('<dir>', 'run directory (failsim run --out DIR) or sweep directory (failsim sweep --out DIR)')

@@ -31,8 +31,8 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
     .option('--duration <d>', 'override the simulated duration (e.g. 10m)')
     .option(
       '--set <field=value>',
-      'override a scenario field (versions.istio=1.10), an Istio resource field\n' +
-        "('DestinationRule/mydynamodb:spec.trafficPolicy.outlierDetection.maxEjectionPercent=100'),\n" +
+      'override a scenario field (versions.istio=1.10), an Istio resource field ' +
+        "('DestinationRule/mydynamodb:spec.trafficPolicy.outlierDetection.maxEjectionPercent=100'), " +
         "or a field of a plain Envoy file ('Cluster/mydb:outlier_detection.max_ejection_percent=50', 'Route/<name>:...'); repeatable",
       collect,
       [],

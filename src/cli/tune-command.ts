@@ -21,12 +21,12 @@ export function addTuneCommand(program: Command, ctx: CommandContext): void {
     .command('tune')
     .summary('search outlierDetection (and route retry) settings against the incident battery; recommend and patch')
     .description(
-      'Vary the DestinationRule\'s consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime\n' +
-        'and maxEjectionPercent, and where the host\'s VirtualService route has a retries block its attempts,\n' +
-        'retryRemoteLocalities (Istio >= 1.6) and perTryTimeout (when set), against the check battery (coarse\n' +
-        'grid, then refined around the Pareto front of failed requests, cross-locality traffic and quiet-day\n' +
-        'false ejections), within --budget runs. Prints the recommended settings with their scorecard next to\n' +
-        'the current ones, the trade-off and a ready-to-apply DestinationRule (and VirtualService when its\n' +
+      'Vary the DestinationRule\'s consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime ' +
+        'and maxEjectionPercent, and where the host\'s VirtualService route has a retries block its attempts, ' +
+        'retryRemoteLocalities (Istio >= 1.6) and perTryTimeout (when set), against the check battery (coarse ' +
+        'grid, then refined around the Pareto front of failed requests, cross-locality traffic and quiet-day ' +
+        'false ejections), within --budget runs. Prints the recommended settings with their scorecard next to ' +
+        'the current ones, the trade-off and a ready-to-apply DestinationRule (and VirtualService when its ' +
         'retries change) (docs/check.md).',
     );
   addAdviseOptions(cmd)
