@@ -303,14 +303,24 @@ function replayEdfWeightedRr(vector: any): string[] {
       w.forEach((x, i) => (weights[i] = x));
       picker.refreshSource(0, list, n);
     }
-    const picks: number[] = [];
-    for (let i = 0; i < (ph.picks ?? 0); i++) picks.push(picker.pick(0, list, n, 0));
-    results.push(picks);
+    results.push(takePicks(ph.picks, () => picker.pick(0, list, n, 0)));
   }
-  if ('phase_picks' in expected) expectEqual(out, 'phase_picks', expected.phase_picks, results);
-  if ('picks' in expected) expectEqual(out, 'picks', expected.picks, results[0]);
+  expectPhasePicks(out, expected, results);
   checkKnownKeys(out, expected, ['phase_picks', 'picks']);
   return out;
+}
+
+/** `count` picks (none when unset), in order. */
+function takePicks(count: number | undefined, pick: () => number): number[] {
+  const picks: number[] = [];
+  for (let i = 0; i < (count ?? 0); i++) picks.push(pick());
+  return picks;
+}
+
+/** Compares each phase's picks (`phase_picks`) and the first phase's (`picks`), when expected. */
+function expectPhasePicks(out: string[], expected: any, results: number[][]): void {
+  if ('phase_picks' in expected) expectEqual(out, 'phase_picks', expected.phase_picks, results);
+  if ('picks' in expected) expectEqual(out, 'picks', expected.picks, results[0]);
 }
 
 function replayRrUnweighted(vector: any): string[] {
@@ -324,12 +334,9 @@ function replayRrUnweighted(vector: any): string[] {
   for (const ph of phases) {
     const n = ph.hosts ?? 0;
     picker.refreshSource(0, list, n); // equal weights: no EDF, the RR index is kept
-    const picks: number[] = [];
-    for (let i = 0; i < (ph.picks ?? 0); i++) picks.push(picker.pick(0, list, n, 0));
-    results.push(picks);
+    results.push(takePicks(ph.picks, () => picker.pick(0, list, n, 0)));
   }
-  if ('phase_picks' in expected) expectEqual(out, 'phase_picks', expected.phase_picks, results);
-  if ('picks' in expected) expectEqual(out, 'picks', expected.picks, results[0]);
+  expectPhasePicks(out, expected, results);
   checkKnownKeys(out, expected, ['phase_picks', 'picks']);
   return out;
 }
@@ -360,16 +367,14 @@ function replaySlowStart(vector: any): string[] {
     picker.nowMs = now;
     factors.push(tracker.factor(1, health, now));
     picker.refreshSource(0, list, 2);
-    const picks: number[] = [];
-    for (let i = 0; i < (ph.picks ?? 0); i++) picks.push(picker.pick(0, list, 2, 0));
-    results.push(picks);
+    results.push(takePicks(ph.picks, () => picker.pick(0, list, 2, 0)));
   }
   if ('host1_weight_factor' in expected) {
     const want: number[] = expected.host1_weight_factor;
     if (want.length !== factors.length) expectEqual(out, 'host1_weight_factor', want, factors);
     else want.forEach((w, i) => expectClose(out, `host1_weight_factor[${i}]`, w, factors[i], 1e-12));
   }
-  if ('phase_picks' in expected) expectEqual(out, 'phase_picks', expected.phase_picks, results);
+  expectPhasePicks(out, expected, results);
   checkKnownKeys(out, expected, ['host1_weight_factor', 'phase_picks']);
   return out;
 }
@@ -552,11 +557,9 @@ function replayEdfLeastRequest(vector: any): string[] {
   const results: number[][] = [];
   for (const ph of input.phases ?? []) {
     (ph.rq_active ?? []).forEach((a: number, i: number) => (lb.activeRequests[i] = a));
-    const picks: number[] = [];
-    for (let i = 0; i < (ph.picks ?? 0); i++) picks.push(lb.chooseHost(null));
-    results.push(picks);
+    results.push(takePicks(ph.picks, () => lb.chooseHost(null)));
   }
-  if ('phase_picks' in expected) expectEqual(out, 'phase_picks', expected.phase_picks, results);
+  expectPhasePicks(out, expected, results);
   checkKnownKeys(out, expected, ['phase_picks']);
   return out;
 }
