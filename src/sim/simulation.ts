@@ -289,10 +289,11 @@ export class Simulation implements KernelModel {
       return;
     }
     const router = this.router;
+    const sidecar = this.sidecars[router.route[slot]];
     const answer = this.decision;
-    if (this.jobs !== null) this.jobs.send(slot, this.sidecars[router.route[slot]].group.hostToEndpoint[host], this.kernel.now, answer);
+    if (this.jobs !== null) this.jobs.send(slot, sidecar.group.hostToEndpoint[host], this.kernel.now, answer);
     const next = router.send(slot, answer);
-    this.afterReport(this.sidecars[router.route[slot]]);
+    this.afterReport(sidecar);
     this.follow(slot, next);
   }
 

@@ -171,6 +171,12 @@ function hasCode(codes: Int32Array, code: number): boolean {
  * wouldRetryFromHeaders for a plain HTTP response. `envoyRateLimited`: the response carries
  * `x-envoy-ratelimited` (from an upstream Envoy); then only `envoy-ratelimited` decides.
  */
+/** The per-try deadline of an attempt whose connection became ready at `connectedAt` (+∞ without a per-try timeout). */
+export function perTryDeadlineOf(policy: RetryPolicy, connectedAt: number): number {
+  const t = policy.perTryTimeoutMs;
+  return t > 0 ? connectedAt + t : 1 / 0;
+}
+
 export function wouldRetryFromHeaders(policy: RetryPolicy, status: number, envoyRateLimited = false): boolean {
   const on = policy.retryOn;
   if (envoyRateLimited) return (on & RetryOn.ENVOY_RATE_LIMITED) !== 0;

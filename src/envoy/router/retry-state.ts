@@ -26,7 +26,7 @@ import type { IntegerSource } from '../../engine/random.ts';
 import { grownTo } from '../../engine/typed-arrays.ts';
 import { backoffBound, backoffFromDraw, initialBackoffState, nextBackoffState } from './backoff.ts';
 import { AttemptOutcome, attemptConnected } from './outcomes.ts';
-import { type RetryPolicy, isResetOutcome, wouldRetryFromHeaders, wouldRetryFromReset } from './retry-policy.ts';
+import { type RetryPolicy, isResetOutcome, perTryDeadlineOf, wouldRetryFromHeaders, wouldRetryFromReset } from './retry-policy.ts';
 
 export const RetryStatus = {
   /** No retry: the outcome is not retriable (or is a success). */
@@ -133,8 +133,7 @@ export class RetryStateTable {
 
   /** Per-try deadline for an attempt whose connection became ready at `connectedAt` (Infinity if none). */
   perTryDeadline(row: number, connectedAt: number): number {
-    const t = this.policy[row].perTryTimeoutMs;
-    return t > 0 ? connectedAt + t : 1 / 0;
+    return perTryDeadlineOf(this.policy[row], connectedAt);
   }
 
   /** Records the host an attempt used (Envoy: onHostAttempted, for the previous_hosts predicate). */

@@ -47,7 +47,7 @@ import {
   reportResponseHeaders,
   type OutlierSink,
 } from './outcomes.ts';
-import { compileRetryPolicy, envoyRetryPolicyDefaults, wouldRetryFromHeaders, type RetryPolicy } from './retry-policy.ts';
+import { compileRetryPolicy, envoyRetryPolicyDefaults, perTryDeadlineOf, wouldRetryFromHeaders, type RetryPolicy } from './retry-policy.ts';
 import { RetryStateTable, RetryStatus } from './retry-state.ts';
 
 /** `start` found no host: the request was answered 503 UH locally. */
@@ -172,11 +172,6 @@ export class UpstreamRequests {
     return slot;
   }
 
-  /** The attempt in progress is a retry. */
-  isRetry(slot: number): boolean {
-    return this.retry.isRetry(slot);
-  }
-
   /** Starts an attempt (first try or retry): chooses its host, or NO_HOST (then the request is finished, failed). */
   start(slot: number): number {
     const route = this.route[slot];
@@ -244,14 +239,11 @@ export class UpstreamRequests {
    * arriving within the per-try timeout. finishAtOnce() then reports it.
    */
   endsRequestAt(route: number, answer: UpstreamAnswer): number {
-    if (answer.outcome !== AttemptOutcome.RESPONSE || this.routes[route].routeTimeoutMs > 0) return -1;
-    const status = answer.status;
-    const policy = this.policies[route];
-    if (status === 200 ? this.finishesOn200[route] === 0 : status >= 500 || wouldRetryFromHeaders(policy, status)) return -1;
+    if (answer.outcome !== AttemptOutcome.RESPONSE || this.routes[route].routeTimeoutMs > 0 || !this.responseFinishes(route, answer.status)) return -1;
     const now = this.clock.now;
     const end = now + answer.latencyMs;
-    const perTry = policy.perTryTimeoutMs;
-    if ((perTry > 0 && end > now + perTry) || end === 1 / 0) return -1;
+    // send(): the answer comes after the per-try deadline (from pool ready, now) is a per-try timeout.
+    if (end > perTryDeadlineOf(this.policies[route], now) || end === 1 / 0) return -1;
     return end;
   }
 
@@ -271,11 +263,6 @@ export class UpstreamRequests {
   /** The last retry decision was "retriable, but num_retries is used up" (Envoy adds URX). */
   retryLimitExceeded(slot: number): boolean {
     return this.retry.retryLimitExceeded(slot);
-  }
-
-  /** The priority of the host the attempt in flight uses, in its route's cluster. */
-  hostPriority(slot: number): number {
-    return this.routes[this.route[slot]].lb.hostPriority[this.host[slot]];
   }
 
   /**
@@ -328,10 +315,13 @@ export class UpstreamRequests {
    * no random draw and nothing armed.
    */
   namedEndFinishesRequest(slot: number): boolean {
-    if (this.outcome[slot] !== AttemptOutcome.RESPONSE) return false;
-    const status = this.status[slot];
-    if (status === 200) return this.finishesOn200[this.route[slot]] === 1;
-    return status < 500 && !wouldRetryFromHeaders(this.policies[this.route[slot]], status);
+    return this.outcome[slot] === AttemptOutcome.RESPONSE && this.responseFinishes(this.route[slot], this.status[slot]);
+  }
+
+  /** A response with `status` on `route` is a success the retry policy does not retry. */
+  private responseFinishes(route: number, status: number): boolean {
+    if (status === 200) return this.finishesOn200[route] === 1;
+    return status < 500 && !wouldRetryFromHeaders(this.policies[route], status);
   }
 
   /** The attempt end `send` named reports a failure to the outlier detector (not a response below 500). */
