@@ -77,9 +77,10 @@ export class LatencyHistogram {
       const us = Math.floor(ms * 1000);
       this.counts[us < LINEAR_LIMIT ? us : bucketOf(us)]++;
       this.count++;
-      const low = this.sumLow + Math.round(ms * 1e6);
+      const ns = Math.round(ms * 1e6);
+      const low = this.sumLow + ns;
       if (low < CARRY_AT) this.sumLow = low;
-      else this.addNs(Math.round(ms * 1e6));
+      else this.addNs(ns);
       if (ms < this.min) this.min = ms;
       if (ms > this.max) this.max = ms;
       return;
